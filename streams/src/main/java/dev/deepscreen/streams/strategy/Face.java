@@ -1,0 +1,31 @@
+package dev.deepscreen.streams.strategy;
+
+import java.util.Objects;
+
+/**
+ * One scored face: its person track, if any, and each model's probability in the ensemble's
+ * model order.
+ *
+ * @param trackId the person track id, or null when the face was not tracked
+ * @param probabilities probability of being fake per model, in model order
+ */
+public record Face(Integer trackId, double[] probabilities) {
+  public Face {
+    Objects.requireNonNull(probabilities, "probabilities");
+    for (double p : probabilities) {
+      // A NaN would silently fail every comparison of the strategy and poison every mean.
+      if (!(p >= 0 && p <= 1)) {
+        throw new IllegalArgumentException("a probability must be in [0, 1]: " + p);
+      }
+    }
+  }
+
+  /** The face's probability averaged over the models. */
+  public double ensembleMean() {
+    double sum = 0;
+    for (double p : probabilities) {
+      sum += p;
+    }
+    return sum / probabilities.length;
+  }
+}

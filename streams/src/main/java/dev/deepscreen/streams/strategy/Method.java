@@ -1,0 +1,15 @@
+package dev.deepscreen.streams.strategy;
+
+/** How an ensemble's face probabilities become one probability per video. */
+public enum Method {
+  /** {@link ConfidentStrategy} per model over all faces, then the mean over models (reference). */
+  CONFIDENT,
+  /** The mean per model, then the mean over models. */
+  MEAN,
+  /**
+   * {@link ConfidentStrategy} per model within each person track (faces without a track form one
+   * group), the mean over models per track; the most suspicious track decides, so one
+   * manipulated person among several real ones is not averaged away.
+   */
+  PER_TRACK
+}
