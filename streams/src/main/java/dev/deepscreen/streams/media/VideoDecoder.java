@@ -49,9 +49,22 @@ public final class VideoDecoder {
   }
 
   private final DecodeLimits limits;
+  private final int threads;
 
+  /** A decoder using one thread per video: the stage runs videos in parallel instead. */
   public VideoDecoder(DecodeLimits limits) {
+    this(limits, 1);
+  }
+
+  /**
+   * @param threads FFmpeg decoding threads per video, or 0 to let FFmpeg choose from the cores
+   */
+  public VideoDecoder(DecodeLimits limits, int threads) {
+    if (threads < 0) {
+      throw new IllegalArgumentException("threads must be 0 (automatic) or more: " + threads);
+    }
     this.limits = limits;
+    this.threads = threads;
   }
 
   /**
@@ -146,7 +159,7 @@ public final class VideoDecoder {
     FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
     grabber.setOption("protocol_whitelist", "file");
     grabber.setOption("format_whitelist", String.join(",", limits.formats()));
-    grabber.setVideoOption("threads", "1");
+    grabber.setVideoOption("threads", threads == 0 ? "auto" : Integer.toString(threads));
     if (forDecoding) {
       // The first pass checked the declared size; this refuses larger pictures inside the
       // decoder, in case the bitstream disagrees with its container.
