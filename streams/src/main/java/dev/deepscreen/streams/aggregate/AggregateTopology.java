@@ -1,0 +1,80 @@
+package dev.deepscreen.streams.aggregate;
+
+import dev.deepscreen.avro.DeadLetter;
+import dev.deepscreen.avro.Verdict;
+import dev.deepscreen.schemas.TopicDefinition;
+import dev.deepscreen.schemas.Topics;
+import dev.deepscreen.schemas.registry.SchemaRegistryClient;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The aggregation stage's topology: extraction summaries and face scores in, one verdict per
+ * event out, dead letters for scores whose summary never came. Both inputs are keyed by event
+ * id and co-partitioned, so one task sees all of an event's records and no repartition is needed.
+ */
+public final class AggregateTopology {
+
+  static final String SUMMARY_STORE = "aggregate-summaries";
+  static final String SCORE_STORE = "aggregate-scores";
+  static final String PENDING_STORE = "aggregate-pending";
+  static final String DECIDED_STORE = "aggregate-decided";
+
+  private AggregateTopology() {}
+
+  /**
+   * Adds the stage to {@code builder}.
+   *
+   * @param builder the builder the caller turns into a topology
+   * @param config the stage's settings
+   * @param registry the Schema Registry client of every Avro serde; the caller owns it
+   */
+  public static void build(StreamsBuilder builder, AggregateConfig config,
+      SchemaRegistryClient registry) {
+    boolean autoRegister = config.autoRegisterSchemas();
+    builder.addStateStore(store(SUMMARY_STORE,
+        Topics.EXTRACTION_SUMMARIES.valueSerde(registry, autoRegister)));
+    builder.addStateStore(store(SCORE_STORE, Topics.FACE_SCORES.valueSerde(registry,
+        autoRegister)));
+    builder.addStateStore(store(PENDING_STORE, PendingEvent.serde()));
+    builder.addStateStore(store(DECIDED_STORE, DecidedEvent.serde()));
+
+    KStream<String, SpecificRecord> summaries = source(builder, Topics.EXTRACTION_SUMMARIES,
+        registry, autoRegister);
+    KStream<String, SpecificRecord> scores = source(builder, Topics.FACE_SCORES, registry,
+        autoRegister);
+    KStream<String, SpecificRecord> out = summaries.merge(scores, Named.as("aggregate-inputs"))
+        .process(() -> new EventAggregator(config), Named.as("aggregate-events"),
+            SUMMARY_STORE, SCORE_STORE, PENDING_STORE, DECIDED_STORE);
+    out.filter((key, value) -> value instanceof Verdict, Named.as("aggregate-verdicts"))
+        .mapValues(value -> (Verdict) value)
+        .to(Topics.VERDICTS.name(), Produced.with(Topics.VERDICTS.keySerde(),
+            Topics.VERDICTS.valueSerde(registry, autoRegister)));
+    out.filter((key, value) -> value instanceof DeadLetter, Named.as("aggregate-dead-letters"))
+        .mapValues(value -> (DeadLetter) value)
+        .to(Topics.DEAD_LETTERS.name(), Produced.with(Topics.DEAD_LETTERS.keySerde(),
+            Topics.DEAD_LETTERS.valueSerde(registry, autoRegister)));
+  }
+
+  private static <V extends SpecificRecord> KStream<String, SpecificRecord> source(
+      StreamsBuilder builder, TopicDefinition<V> topic, SchemaRegistryClient registry,
+      boolean autoRegister) {
+    return builder.stream(topic.name(), Consumed.with(topic.keySerde(),
+            topic.valueSerde(registry, autoRegister)).withName("read-" + topic.name()))
+        .mapValues(value -> (SpecificRecord) value, Named.as("as-input-" + topic.name()));
+  }
+
+  private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
+        values);
+  }
+}

@@ -1,0 +1,248 @@
+package dev.deepscreen.streams.aggregate;
+
+import dev.deepscreen.avro.AggregationStrategy;
+import dev.deepscreen.avro.ExtractionStatus;
+import dev.deepscreen.avro.ExtractionSummary;
+import dev.deepscreen.avro.FaceScore;
+import dev.deepscreen.avro.FrameScore;
+import dev.deepscreen.avro.ModelResult;
+import dev.deepscreen.avro.ModelScore;
+import dev.deepscreen.avro.ScoreStatus;
+import dev.deepscreen.avro.StageTimings;
+import dev.deepscreen.avro.StrategyBranch;
+import dev.deepscreen.avro.TrackResult;
+import dev.deepscreen.avro.Verdict;
+import dev.deepscreen.avro.VerdictStatus;
+import dev.deepscreen.streams.strategy.EnsembleStrategy;
+import dev.deepscreen.streams.strategy.Face;
+import dev.deepscreen.streams.strategy.Method;
+import dev.deepscreen.streams.strategy.VideoResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Builds one event's verdict from its extraction summary and the face scores that arrived. Knows
+ * nothing of Kafka: the processor decides when, this class decides what.
+ *
+ * <p>Rules beyond the strategy itself:
+ * <ul>
+ *   <li>a summary whose status is not OK gives a verdict of that status at the reference's 0.5;
+ *       OK with no crop emitted counts as NO_FACES;
+ *   <li>only scores with status OK, one probability in [0, 1] per model of the ensemble, are
+ *       used; the others count as failed; when none is left the verdict is SCORING_FAILED at 0.5
+ *       (or PARTIAL at 0.5 when the event timed out before any score came);
+ *   <li>scores of two ensemble versions are never mixed in one strategy: the version that
+ *       scored the most faces is used (on a tie the one with the newest score, the rollout in
+ *       progress), and the reason says how many faces of which other version were ignored.
+ * </ul>
+ */
+final class VerdictFactory {
+
+  /** The reference solution's answer when it cannot read faces. */
+  static final double NO_EVIDENCE_PROBABILITY = 0.5;
+
+  private static final Comparator<FaceScore> FRAME_ORDER = Comparator
+      .comparingInt(FaceScore::getFrameIndex).thenComparingInt(FaceScore::getFaceIndex);
+  private static final Comparator<FrameScore> MOST_SUSPICIOUS_FIRST = Comparator
+      .comparingDouble(FrameScore::getMaxProbability).reversed()
+      .thenComparingInt(FrameScore::getFrameIndex);
+
+  private final EnsembleStrategy strategy;
+  private final AggregationStrategy strategyName;
+  private final ModerationPolicy policy;
+  private final int topFrames;
+  private final Duration completionTimeout;
+
+  VerdictFactory(EnsembleStrategy strategy, Method method, ModerationPolicy policy, int topFrames,
+      Duration completionTimeout) {
+    this.strategy = strategy;
+    this.strategyName = AggregationStrategy.valueOf(method.name());
+    this.policy = policy;
+    this.topFrames = topFrames;
+    this.completionTimeout = completionTimeout;
+  }
+
+  static VerdictFactory of(AggregateConfig config) {
+    return new VerdictFactory(config.strategy(), config.method(), config.moderationPolicy(),
+        config.topFrames(), config.completionTimeout());
+  }
+
+  /**
+   * The verdict.
+   *
+   * @param summary the event's extraction summary
+   * @param scores the distinct face scores that arrived, in any order
+   * @param timedOut whether the event stopped waiting before every expected score came
+   * @param decidedAt wall-clock time of the decision
+   */
+  Verdict decide(ExtractionSummary summary, Collection<FaceScore> scores, boolean timedOut,
+      long decidedAt) {
+    ExtractionStatus status = summary.getStatus();
+    if (status == ExtractionStatus.OK && summary.getCropsEmitted() <= 0) {
+      return noEvidence(summary, VerdictStatus.NO_FACES, summary.getReason() != null
+          ? summary.getReason() : "the extraction emitted no face crop", List.of(), decidedAt)
+          .build();
+    }
+    switch (status) {
+      case OK:
+        return fromScores(summary, scores, timedOut, decidedAt);
+      case NO_FACES:
+      case UNREADABLE:
+      case REJECTED:
+      case TIMED_OUT:
+        return noEvidence(summary, VerdictStatus.valueOf(status.name()), summary.getReason(),
+            List.of(), decidedAt).build();
+      default:
+        return noEvidence(summary, VerdictStatus.UNKNOWN, "extraction status " + status
+            + " is not understood by this version of the aggregation", List.of(), decidedAt)
+            .build();
+    }
+  }
+
+  private Verdict fromScores(ExtractionSummary summary, Collection<FaceScore> arrived,
+      boolean timedOut, long decidedAt) {
+    List<FaceScore> scores = arrived.stream().sorted(FRAME_ORDER).toList();
+    List<String> notes = new ArrayList<>();
+    if (timedOut) {
+      notes.add("timed out after " + completionTimeout.toMillis() + " ms with " + scores.size()
+          + " of " + summary.getCropsEmitted() + " face scores");
+    }
+    Map<String, List<FaceScore>> okByVersion = new LinkedHashMap<>();
+    int failed = 0;
+    for (FaceScore score : scores) {
+      if (score.getStatus() == ScoreStatus.OK) {
+        okByVersion.computeIfAbsent(score.getEnsembleVersion(), v -> new ArrayList<>())
+            .add(score);
+      } else {
+        failed++;
+      }
+    }
+    String version = chooseVersion(okByVersion);
+    List<FaceScore> used = new ArrayList<>();
+    List<Face> faces = new ArrayList<>();
+    List<String> models = List.of();
+    if (version != null) {
+      List<FaceScore> candidates = okByVersion.get(version);
+      models = candidates.get(0).getModelScores().stream().map(ModelScore::getModel).toList();
+      int unusable = 0;
+      for (FaceScore score : candidates) {
+        Face face = faceOf(score, models);
+        if (face == null) {
+          unusable++;
+        } else {
+          used.add(score);
+          faces.add(face);
+        }
+      }
+      if (unusable > 0) {
+        failed += unusable;
+        notes.add(unusable + " scores had a probability outside [0, 1] or another model set than "
+            + models);
+      }
+      okByVersion.forEach((other, list) -> {
+        if (!other.equals(version)) {
+          notes.add("mixed ensemble versions: used " + version + " (" + candidates.size()
+              + " faces), ignored " + other + " (" + list.size() + " faces)");
+        }
+      });
+    }
+    if (failed > 0) {
+      notes.add(failed + " of " + summary.getCropsEmitted() + " faces could not be scored");
+    }
+    if (faces.isEmpty()) {
+      boolean nothingCame = timedOut && scores.isEmpty();
+      VerdictStatus status = nothingCame ? VerdictStatus.PARTIAL : VerdictStatus.SCORING_FAILED;
+      return noEvidence(summary, status, String.join("; ", notes), scores, decidedAt)
+          .setFacesFailed(failed).build();
+    }
+    VideoResult result = strategy.apply(models, faces);
+    List<FrameScore> timeline = timeline(used, faces);
+    return base(summary, timedOut ? VerdictStatus.PARTIAL : VerdictStatus.OK,
+        String.join("; ", notes), result.probability(), scores, decidedAt)
+        .setModelResults(result.models().stream().map(m -> new ModelResult(m.model(),
+            m.result().probability(), StrategyBranch.valueOf(m.result().branch().name()),
+            m.result().faces())).toList())
+        .setTrackResults(result.tracks().stream().filter(t -> t.trackId() != null)
+            .map(t -> new TrackResult(t.trackId(), t.probability(), t.faces())).toList())
+        .setFacesScored(used.size()).setFacesFailed(failed).setTimeline(timeline)
+        .setTopFrames(timeline.stream().sorted(MOST_SUSPICIOUS_FIRST).limit(topFrames).toList())
+        .setEnsembleVersion(version).build();
+  }
+
+  /** The version with the most faces; on a tie the one with the newest score. */
+  private static String chooseVersion(Map<String, List<FaceScore>> okByVersion) {
+    return okByVersion.entrySet().stream()
+        .max(Comparator.<Map.Entry<String, List<FaceScore>>>comparingInt(e -> e.getValue().size())
+            .thenComparing(e -> e.getValue().stream().map(FaceScore::getScoredAt)
+                .max(Comparator.naturalOrder()).orElse(Instant.EPOCH)))
+        .map(Map.Entry::getKey).orElse(null);
+  }
+
+  /** The face in model order, or null when it cannot be used. */
+  private static Face faceOf(FaceScore score, List<String> models) {
+    List<ModelScore> modelScores = score.getModelScores();
+    if (modelScores.size() != models.size()) {
+      return null;
+    }
+    double[] probabilities = new double[models.size()];
+    for (int m = 0; m < probabilities.length; m++) {
+      ModelScore modelScore = modelScores.get(m);
+      double p = modelScore.getProbability();
+      if (!modelScore.getModel().equals(models.get(m)) || !(p >= 0 && p <= 1)) {
+        return null;
+      }
+      probabilities[m] = p;
+    }
+    return new Face(score.getTrackId(), probabilities);
+  }
+
+  /** Per frame in frame order: the highest ensemble-mean face probability. */
+  private static List<FrameScore> timeline(List<FaceScore> used, List<Face> faces) {
+    Map<Integer, FrameScore> frames = new TreeMap<>();
+    for (int i = 0; i < used.size(); i++) {
+      FaceScore score = used.get(i);
+      double p = faces.get(i).ensembleMean();
+      frames.merge(score.getFrameIndex(),
+          new FrameScore(score.getFrameIndex(), score.getFrameTimeMs(), p, 1),
+          (a, b) -> new FrameScore(a.getFrameIndex(), a.getFrameTimeMs(),
+              Math.max(a.getMaxProbability(), b.getMaxProbability()), a.getFaces() + 1));
+    }
+    return List.copyOf(frames.values());
+  }
+
+  private Verdict.Builder noEvidence(ExtractionSummary summary, VerdictStatus status, String reason,
+      Collection<FaceScore> scores, long decidedAt) {
+    return base(summary, status, reason, NO_EVIDENCE_PROBABILITY, scores, decidedAt);
+  }
+
+  private Verdict.Builder base(ExtractionSummary summary, VerdictStatus status, String reason,
+      double probability, Collection<FaceScore> scores, long decidedAt) {
+    Long lastScoredAt = scores.stream().map(s -> s.getScoredAt().toEpochMilli())
+        .max(Comparator.naturalOrder()).orElse(null);
+    long finishedAt = summary.getFinishedAt().toEpochMilli();
+    StageTimings timings = new StageTimings(
+        finishedAt - summary.getStartedAt().toEpochMilli(),
+        lastScoredAt == null ? null : lastScoredAt - finishedAt,
+        lastScoredAt == null ? null : decidedAt - lastScoredAt,
+        decidedAt - summary.getSubmittedAt().toEpochMilli());
+    return Verdict.newBuilder().setEventId(summary.getEventId())
+        .setVideoId(summary.getVideoId()).setUri(summary.getUri())
+        .setSubmittedAt(summary.getSubmittedAt()).setSource(summary.getSource())
+        .setTenant(summary.getTenant()).setAttributes(summary.getAttributes())
+        .setStatus(status).setReason(reason == null || reason.isEmpty() ? null : reason)
+        .setProbability(probability).setLabel(policy.label(probability))
+        .setAction(policy.action(probability)).setStrategy(strategyName)
+        .setModelResults(List.of()).setTrackResults(List.of())
+        .setFramesSampled(summary.getFramesSampled())
+        .setFacesExpected(summary.getCropsEmitted()).setFacesScored(0).setFacesFailed(0)
+        .setTimeline(List.of()).setTopFrames(List.of()).setEnsembleVersion(null)
+        .setTimings(timings).setDecidedAt(Instant.ofEpochMilli(decidedAt));
+  }
+}
