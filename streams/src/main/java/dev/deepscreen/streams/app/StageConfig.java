@@ -1,0 +1,87 @@
+package dev.deepscreen.streams.app;
+
+import dev.deepscreen.avro.Stage;
+import dev.deepscreen.schemas.registry.SchemaRegistryClientConfig;
+import dev.deepscreen.schemas.serde.AvroSerdeConfig;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The settings every stage shares: the Schema Registry and serde settings, and the Kafka Streams
+ * settings a stage sets a default for. Any other Kafka Streams, consumer or producer setting given
+ * is passed to Kafka Streams unchanged. A stage's own configuration extends this one.
+ */
+public abstract class StageConfig extends SchemaRegistryClientConfig {
+
+  private final Stage stage;
+
+  /**
+   * The definitions shared by every stage, with the stage's default application id, to which a
+   * stage adds its own.
+   */
+  protected static ConfigDef stageConfigDef(String applicationIdDefault) {
+    return AvroSerdeConfig.configDef()
+        .define(StreamsConfig.APPLICATION_ID_CONFIG, Type.STRING, applicationIdDefault,
+            ConfigDef.NonEmptyStringWithoutControlChars.nonEmptyStringWithoutControlChars(),
+            Importance.HIGH,
+            "Kafka Streams application id: consumer group, transactional id and internal topic"
+                + " prefix. Instances with the same id share the work.")
+        .define(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE,
+            ConfigDef.ValidList.anyNonDuplicateValues(false, false), Importance.HIGH,
+            "Kafka brokers, host:port[,...].")
+        .define(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, Type.STRING,
+            StreamsConfig.EXACTLY_ONCE_V2,
+            ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
+            Importance.MEDIUM, "exactly_once_v2 writes each output once across crashes;"
+                + " at_least_once may repeat output after a crash.");
+  }
+
+  protected StageConfig(Stage stage, ConfigDef definition, Map<?, ?> props) {
+    super(definition, props);
+    this.stage = stage;
+  }
+
+  /** The stage these settings run. */
+  public Stage stage() {
+    return stage;
+  }
+
+  public String applicationId() {
+    return getString(StreamsConfig.APPLICATION_ID_CONFIG);
+  }
+
+  /** Whether the serdes may register schemas (also those of state store changelogs). */
+  public boolean autoRegisterSchemas() {
+    return getBoolean(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG);
+  }
+
+  /**
+   * The properties for {@code KafkaStreams}: everything given, the stage's defaults, and the
+   * dead-letter handler for records that cannot be deserialized.
+   */
+  public Properties streamsProperties() {
+    Properties props = new Properties();
+    addStreamsDefaults(props);
+    originals().forEach(props::put);
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
+        String.join(",", getList(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)));
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+        getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterHandler.class.getName());
+    props.put(DeadLetterHandler.STAGE_CONFIG, stage.name());
+    return props;
+  }
+
+  /**
+   * Kafka Streams settings the stage needs unless the user sets them, such as longer poll
+   * intervals for slow records. Settings given by the user override these.
+   */
+  protected void addStreamsDefaults(Properties props) {}
+}
