@@ -37,9 +37,8 @@ import org.slf4j.LoggerFactory;
  * nothing), a {@link PendingEvent} per pending event, and per decided event the wall-clock time
  * of its verdict, with an index by that time so that expiring old markers reads only those.
  *
- * <p>Timeouts are judged by stream time and by wall-clock time, whichever passes first. On the
- * wall clock an event never times out sooner than a full timeout after this processor started,
- * so that after an outage the backlog of scores is read before waiting events give up on it.
+ * <p>Timeouts are judged by stream time and by wall-clock time, whichever passes first (see
+ * {@link Deadlines}).
  */
 final class EventAggregator implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
@@ -51,6 +50,7 @@ final class EventAggregator implements Processor<String, SpecificRecord, String,
   private final long timeoutMs;
   private final long retentionMs;
   private final long abandonedAfterMs;
+  private Deadlines deadlines;
 
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, ExtractionSummary> summaries;
@@ -58,7 +58,6 @@ final class EventAggregator implements Processor<String, SpecificRecord, String,
   private KeyValueStore<String, PendingEvent> pending;
   private KeyValueStore<String, Long> decided;
   private KeyValueStore<String, String> decidedByTime;
-  private long startedWallMs;
 
   EventAggregator(AggregateConfig config) {
     this.verdicts = VerdictFactory.of(config);
@@ -77,7 +76,7 @@ final class EventAggregator implements Processor<String, SpecificRecord, String,
     pending = context.getStateStore(AggregateTopology.PENDING_STORE);
     decided = context.getStateStore(AggregateTopology.DECIDED_STORE);
     decidedByTime = context.getStateStore(AggregateTopology.DECIDED_BY_TIME_STORE);
-    startedWallMs = context.currentSystemTimeMs();
+    deadlines = new Deadlines(timeoutMs, abandonedAfterMs, context.currentSystemTimeMs());
     context.schedule(punctuateInterval, PunctuationType.STREAM_TIME,
         now -> sweep(PunctuationType.STREAM_TIME, now));
     context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME,
@@ -177,19 +176,10 @@ final class EventAggregator implements Processor<String, SpecificRecord, String,
       expireDecided(now - retentionMs);
     }
     for (KeyValue<String, PendingEvent> entry : snapshot(pending)) {
-      PendingEvent event = entry.value;
-      if (event.hasSummary()) {
-        long since = wall ? Math.max(event.summaryWallMs(), startedWallMs)
-            : event.summaryStreamMs();
-        if (now - since >= timeoutMs) {
-          decide(entry.key, summaries.get(entry.key), true);
-        }
-      } else {
-        long since = wall ? Math.max(event.firstSeenWallMs(), startedWallMs)
-            : event.firstSeenStreamMs();
-        if (now - since >= abandonedAfterMs) {
-          abandon(entry.key, event);
-        }
+      if (deadlines.timedOut(entry.value, wall, now)) {
+        decide(entry.key, summaries.get(entry.key), true);
+      } else if (deadlines.abandoned(entry.value, wall, now)) {
+        abandon(entry.key, entry.value);
       }
     }
   }
