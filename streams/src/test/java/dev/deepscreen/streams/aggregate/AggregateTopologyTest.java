@@ -363,4 +363,15 @@ class AggregateTopologyTest {
     assertThat(v.getReason())
         .isEqualTo("mixed ensemble versions: used v2 (2 faces), ignored v1 (1 faces)");
   }
+
+  @Test
+  void onATieTheVersionWithTheNewestScoreIsUsed() {
+    String id = newId();
+    agg.summary(summary(id, 2), 1100);
+    // Scores are stamped 2000 ms + frame index after submission: v1's (frame 1) is the newer.
+    agg.scores(2000, score(id, 0, 0, null, "v2", 0.9, 0.9), score(id, 1, 0, null, "v1", 0.1, 0.1));
+    Verdict v = agg.verdicts().get(0).getValue();
+    assertThat(v.getEnsembleVersion()).isEqualTo("v1");
+    assertThat(v.getProbability()).isCloseTo(0.1, within(1e-12));
+  }
 }
