@@ -63,9 +63,9 @@ public final class AggregateConfig extends SchemaRegistryClientConfig {
       + " checked, in stream time and in wall-clock time.";
 
   public static final String DECIDED_RETENTION_MS_CONFIG = "aggregate.decided.retention.ms";
-  private static final String DECIDED_RETENTION_MS_DOC = "How long an event id is remembered"
-      + " after its verdict, so that a re-submitted event or late scores do not produce a second"
-      + " verdict. Keep it at least the retention of the input topics.";
+  private static final String DECIDED_RETENTION_MS_DOC = "How long (wall-clock time) an event id"
+      + " is remembered after its verdict, so that a re-submitted event or late scores do not"
+      + " produce a second verdict. Keep it at least the retention of the input topics.";
 
   public static final String ABANDONED_AFTER_MS_CONFIG = "aggregate.abandoned.after.ms";
   private static final String ABANDONED_AFTER_MS_DOC = "How long face scores whose extraction"

@@ -28,6 +28,7 @@ public final class AggregateTopology {
   static final String SCORE_STORE = "aggregate-scores";
   static final String PENDING_STORE = "aggregate-pending";
   static final String DECIDED_STORE = "aggregate-decided";
+  static final String DECIDED_BY_TIME_STORE = "aggregate-decided-by-time";
 
   private AggregateTopology() {}
 
@@ -46,7 +47,8 @@ public final class AggregateTopology {
     builder.addStateStore(store(SCORE_STORE, Topics.FACE_SCORES.valueSerde(registry,
         autoRegister)));
     builder.addStateStore(store(PENDING_STORE, PendingEvent.serde()));
-    builder.addStateStore(store(DECIDED_STORE, DecidedEvent.serde()));
+    builder.addStateStore(store(DECIDED_STORE, Serdes.Long()));
+    builder.addStateStore(store(DECIDED_BY_TIME_STORE, Serdes.String()));
 
     KStream<String, SpecificRecord> summaries = source(builder, Topics.EXTRACTION_SUMMARIES,
         registry, autoRegister);
@@ -54,7 +56,7 @@ public final class AggregateTopology {
         autoRegister);
     KStream<String, SpecificRecord> out = summaries.merge(scores, Named.as("aggregate-inputs"))
         .process(() -> new EventAggregator(config), Named.as("aggregate-events"),
-            SUMMARY_STORE, SCORE_STORE, PENDING_STORE, DECIDED_STORE);
+            SUMMARY_STORE, SCORE_STORE, PENDING_STORE, DECIDED_STORE, DECIDED_BY_TIME_STORE);
     out.filter((key, value) -> value instanceof Verdict, Named.as("aggregate-verdicts"))
         .mapValues(value -> (Verdict) value)
         .to(Topics.VERDICTS.name(), Produced.with(Topics.VERDICTS.keySerde(),

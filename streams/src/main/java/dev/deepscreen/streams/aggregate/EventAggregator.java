@@ -34,7 +34,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>State, all in changelogged stores so that it moves with the task: the summary of each
  * pending event, its distinct scores (keyed by event, frame and face, so a duplicate replaces
- * nothing), a {@link PendingEvent} per pending event and a {@link DecidedEvent} per decided one.
+ * nothing), a {@link PendingEvent} per pending event, and per decided event the wall-clock time
+ * of its verdict, with an index by that time so that expiring old markers reads only those.
+ *
+ * <p>Timeouts are judged by stream time and by wall-clock time, whichever passes first (see
+ * {@link Deadlines}).
  */
 final class EventAggregator implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
@@ -46,12 +50,14 @@ final class EventAggregator implements Processor<String, SpecificRecord, String,
   private final long timeoutMs;
   private final long retentionMs;
   private final long abandonedAfterMs;
+  private Deadlines deadlines;
 
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, ExtractionSummary> summaries;
   private KeyValueStore<String, FaceScore> scores;
   private KeyValueStore<String, PendingEvent> pending;
-  private KeyValueStore<String, DecidedEvent> decided;
+  private KeyValueStore<String, Long> decided;
+  private KeyValueStore<String, String> decidedByTime;
 
   EventAggregator(AggregateConfig config) {
     this.verdicts = VerdictFactory.of(config);
@@ -69,6 +75,8 @@ final class EventAggregator implements Processor<String, SpecificRecord, String,
     scores = context.getStateStore(AggregateTopology.SCORE_STORE);
     pending = context.getStateStore(AggregateTopology.PENDING_STORE);
     decided = context.getStateStore(AggregateTopology.DECIDED_STORE);
+    decidedByTime = context.getStateStore(AggregateTopology.DECIDED_BY_TIME_STORE);
+    deadlines = new Deadlines(timeoutMs, abandonedAfterMs, context.currentSystemTimeMs());
     context.schedule(punctuateInterval, PunctuationType.STREAM_TIME,
         now -> sweep(PunctuationType.STREAM_TIME, now));
     context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME,
@@ -139,7 +147,8 @@ final class EventAggregator implements Processor<String, SpecificRecord, String,
     Verdict verdict = verdicts.decide(summary, eventScores, timedOut, now);
     summaries.delete(eventId);
     pending.delete(eventId);
-    decided.put(eventId, new DecidedEvent(context.currentStreamTimeMs(), now));
+    decided.put(eventId, now);
+    decidedByTime.put(timeKey(now, eventId), eventId);
     context.forward(new Record<>(eventId, verdict, now));
   }
 
@@ -157,29 +166,43 @@ final class EventAggregator implements Processor<String, SpecificRecord, String,
     context.forward(new Record<>(eventId, letter, now));
   }
 
-  /** Checks every pending and decided event against the clock of this punctuation. */
+  /**
+   * Checks every pending event against the clock of this punctuation, and on the wall clock
+   * forgets the decided events older than the retention.
+   */
   private void sweep(PunctuationType clock, long now) {
     boolean wall = clock == PunctuationType.WALL_CLOCK_TIME;
-    for (KeyValue<String, DecidedEvent> entry : snapshot(decided)) {
-      long decidedAt = wall ? entry.value.decidedWallMs() : entry.value.decidedStreamMs();
-      if (now - decidedAt >= retentionMs) {
-        decided.delete(entry.key);
-      }
+    if (wall) {
+      expireDecided(now - retentionMs);
     }
     for (KeyValue<String, PendingEvent> entry : snapshot(pending)) {
-      PendingEvent event = entry.value;
-      if (event.hasSummary()) {
-        long since = wall ? event.summaryWallMs() : event.summaryStreamMs();
-        if (now - since >= timeoutMs) {
-          decide(entry.key, summaries.get(entry.key), true);
-        }
-      } else {
-        long since = wall ? event.firstSeenWallMs() : event.firstSeenStreamMs();
-        if (now - since >= abandonedAfterMs) {
-          abandon(entry.key, event);
-        }
+      if (deadlines.timedOut(entry.value, wall, now)) {
+        decide(entry.key, summaries.get(entry.key), true);
+      } else if (deadlines.abandoned(entry.value, wall, now)) {
+        abandon(entry.key, entry.value);
       }
     }
+  }
+
+  /** Forgets the events decided at or before {@code cutoff}, wall-clock time. */
+  private void expireDecided(long cutoff) {
+    if (cutoff < 0) {
+      return;
+    }
+    List<KeyValue<String, String>> expired = new ArrayList<>();
+    try (KeyValueIterator<String, String> it =
+        decidedByTime.range(null, timeKey(cutoff, "~"))) {
+      it.forEachRemaining(expired::add);
+    }
+    for (KeyValue<String, String> entry : expired) {
+      decidedByTime.delete(entry.key);
+      decided.delete(entry.value);
+    }
+  }
+
+  // Zero-padded so that the keys' byte order is time order; "~" sorts after any event id.
+  private static String timeKey(long wallMs, String eventId) {
+    return String.format("%019d/%s", wallMs, eventId);
   }
 
   private PendingEvent pendingOrFirstSeen(String eventId, Record<String, SpecificRecord> record) {

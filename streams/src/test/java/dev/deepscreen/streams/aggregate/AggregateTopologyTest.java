@@ -250,9 +250,15 @@ class AggregateTopologyTest {
     assertThat(agg.verdicts()).isEmpty();
     assertThat(agg.storedEntries(AggregateTopology.SCORE_STORE)).isZero();
 
+    assertThat(agg.storedEntries(AggregateTopology.DECIDED_STORE)).isOne();
+
     // Past the retention the marker is gone, and the event id is new again.
-    agg.advanceWallClock(AggregateDriver.RETENTION);
+    agg.advanceWallClock(AggregateDriver.RETENTION.minus(AggregateDriver.TIMEOUT.multipliedBy(2))
+        .minusSeconds(2));
+    assertThat(agg.storedEntries(AggregateTopology.DECIDED_STORE)).isOne();
+    agg.advanceWallClock(Duration.ofSeconds(2));
     assertThat(agg.storedEntries(AggregateTopology.DECIDED_STORE)).isZero();
+    assertThat(agg.storedEntries(AggregateTopology.DECIDED_BY_TIME_STORE)).isZero();
     agg.summary(summary(id, ExtractionStatus.NO_FACES, "no face", 0), 7000);
     assertThat(agg.verdicts()).hasSize(1);
   }
@@ -310,6 +316,41 @@ class AggregateTopologyTest {
   }
 
   @Test
+  void aProbabilityOutsideTheUnitIntervalMakesTheFaceCountAsFailed() {
+    String id = newId();
+    agg.summary(summary(id, 2), 1100);
+    agg.scores(2000, score(id, 0, 0, null, Double.NaN, 0.5), score(id, 1, 0, null, 0.2, 0.4));
+    Verdict v = agg.verdicts().get(0).getValue();
+    assertThat(v.getStatus()).isEqualTo(VerdictStatus.OK);
+    assertThat(v.getFacesScored()).isOne();
+    assertThat(v.getFacesFailed()).isOne();
+    assertThat(v.getProbability()).isCloseTo(0.3, within(1e-12));
+    assertThat(v.getReason()).isEqualTo("1 scores had a probability outside [0, 1] or another"
+        + " model set than [b7-fold0, b7-fold1]; 1 of 2 faces could not be scored");
+  }
+
+  @Test
+  void perTrackStrategyAndTopFramesFollowTheSettings() {
+    agg.close();
+    agg = new AggregateDriver(stateDir.resolve("per-track"), Map.of(
+        AggregateConfig.STRATEGY_CONFIG, "PER_TRACK", AggregateConfig.TOP_FRAMES_CONFIG, 1,
+        AggregateConfig.BLOCK_ABOVE_CONFIG, 0.85));
+    String id = newId();
+    agg.summary(summary(id, 4), 1100);
+    agg.scores(2000, score(id, 0, 0, 1, 0.1, 0.1), score(id, 1, 0, 1, 0.1, 0.1),
+        score(id, 1, 1, 2, 0.9, 0.9), score(id, 2, 0, 2, 0.8, 1.0));
+    Verdict v = agg.verdicts().get(0).getValue();
+    assertThat(v.getStrategy()).isEqualTo(AggregationStrategy.PER_TRACK);
+    assertThat(v.getProbability()).isCloseTo(0.9, within(1e-12));
+    assertThat(v.getAction()).isEqualTo(ModerationAction.BLOCK);
+    assertThat(v.getTrackResults()).extracting(TrackResult::getTrackId).containsExactly(2, 1);
+    assertThat(v.getModelResults()).extracting(ModelResult::getFaces).containsOnly(2);
+    assertThat(v.getTimeline()).hasSize(3);
+    assertThat(v.getTopFrames()).singleElement()
+        .satisfies(f -> assertThat(f.getFrameIndex()).isEqualTo(1));
+  }
+
+  @Test
   void mixedEnsembleVersionsUseTheMajorityAndSaySo() {
     String id = newId();
     agg.summary(summary(id, 3), 1100);
@@ -321,5 +362,16 @@ class AggregateTopologyTest {
     assertThat(v.getProbability()).isCloseTo(0.8, within(1e-12));
     assertThat(v.getReason())
         .isEqualTo("mixed ensemble versions: used v2 (2 faces), ignored v1 (1 faces)");
+  }
+
+  @Test
+  void onATieTheVersionWithTheNewestScoreIsUsed() {
+    String id = newId();
+    agg.summary(summary(id, 2), 1100);
+    // Scores are stamped 2000 ms + frame index after submission: v1's (frame 1) is the newer.
+    agg.scores(2000, score(id, 0, 0, null, "v2", 0.9, 0.9), score(id, 1, 0, null, "v1", 0.1, 0.1));
+    Verdict v = agg.verdicts().get(0).getValue();
+    assertThat(v.getEnsembleVersion()).isEqualTo("v1");
+    assertThat(v.getProbability()).isCloseTo(0.1, within(1e-12));
   }
 }

@@ -1,0 +1,312 @@
+package dev.deepscreen.streams.aggregate;
+
+import static dev.deepscreen.streams.aggregate.Events.score;
+import static dev.deepscreen.streams.aggregate.Events.summary;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.deepscreen.avro.DeadLetter;
+import dev.deepscreen.avro.ExtractionStatus;
+import dev.deepscreen.avro.Stage;
+import dev.deepscreen.avro.Verdict;
+import dev.deepscreen.avro.VerdictStatus;
+import dev.deepscreen.schemas.TopicDefinition;
+import dev.deepscreen.schemas.Topics;
+import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
+import dev.deepscreen.schemas.registry.SchemaRegistryClient;
+import dev.deepscreen.streams.embedded.InProcessKafkaCluster;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The aggregation stage on a real broker under exactly_once_v2, stopped in the middle of a run
+ * and restarted with an empty state directory, so that its pending events come back from the
+ * changelogs: still exactly one verdict per event, read with read_committed.
+ */
+@Tag("integration")
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class AggregateRestartIT {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AggregateRestartIT.class);
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+  private static InProcessKafkaCluster kafka;
+
+  @BeforeAll
+  static void startKafka() {
+    kafka = InProcessKafkaCluster.start();
+    kafka.createTopics(Topics.all());
+  }
+
+  @AfterAll
+  static void stopKafka() {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  void exactlyOneVerdictPerEventAcrossAStopAndRestart(@TempDir Path stateDirs) throws Exception {
+    String scope = "aggregate-it-" + UUID.randomUUID();
+    String applicationId = "aggregate-it-" + UUID.randomUUID();
+    SchemaRegistryClient registry = InMemorySchemaRegistry.forScope(scope);
+    try {
+      List<String> early = ids(6);
+      List<String> straddling = ids(12);
+      List<String> unreadable = ids(2);
+      List<String> bulk = ids(300);
+      String garbageKey = UUID.randomUUID().toString();
+
+      // Phase 1: early events complete; straddling events get their summary and half their scores.
+      List<ProducerRecord<String, byte[]>> phase1 = new ArrayList<>();
+      for (String id : early) {
+        phase1.add(record(Topics.EXTRACTION_SUMMARIES, id, summary(id, 2), registry));
+        phase1.add(record(Topics.FACE_SCORES, id, score(id, 0, 0, 1, 0.9, 0.8), registry));
+        phase1.add(record(Topics.FACE_SCORES, id, score(id, 1, 0, 1, 0.7, 0.6), registry));
+      }
+      for (String id : straddling) {
+        phase1.add(record(Topics.EXTRACTION_SUMMARIES, id, summary(id, 4), registry));
+        phase1.add(record(Topics.FACE_SCORES, id, score(id, 0, 0, 1, 0.1, 0.1), registry));
+        phase1.add(record(Topics.FACE_SCORES, id, score(id, 1, 0, 1, 0.1, 0.1), registry));
+      }
+      for (String id : unreadable) {
+        phase1.add(record(Topics.EXTRACTION_SUMMARIES, id,
+            summary(id, ExtractionStatus.UNREADABLE, "moov atom not found", 0), registry));
+      }
+      phase1.add(new ProducerRecord<>(Topics.FACE_SCORES.name(), garbageKey,
+          "not avro".getBytes(StandardCharsets.UTF_8)));
+      // Enough complete events that the first run is stopped while still working through them.
+      for (String id : bulk) {
+        phase1.add(record(Topics.FACE_SCORES, id, score(id, 0, 0, null, 0.3, 0.4), registry));
+        phase1.add(record(Topics.EXTRACTION_SUMMARIES, id, summary(id, 2), registry));
+        phase1.add(record(Topics.FACE_SCORES, id, score(id, 1, 0, null, 0.5, 0.6), registry));
+      }
+      produce(phase1);
+
+      try (Reader<Verdict> verdicts = new Reader<>(Topics.VERDICTS, registry);
+          Reader<DeadLetter> deadLetters = new Reader<>(Topics.DEAD_LETTERS, registry)) {
+        KafkaStreams first = AggregateApp.create(config(applicationId, scope,
+            stateDirs.resolve("first")), registry);
+        try {
+          first.start();
+          verdicts.awaitUntil(all -> keys(all).containsAll(early)
+              && keys(all).containsAll(unreadable)
+              && keys(all).stream().filter(bulk::contains).count() >= 20);
+          deadLetters.awaitUntil(all -> keys(all).contains(garbageKey));
+        } finally {
+          AggregateApp.close(first);
+        }
+        LOG.info("First run stopped after {} of {} bulk verdicts",
+            keys(verdicts.records()).stream().filter(bulk::contains).count(), bulk.size());
+        assertThat(keys(verdicts.records())).doesNotContainAnyElementsOf(straddling);
+
+        // Phase 2, while the stage is down: the rest of the scores, a duplicate score and the
+        // early events submitted again.
+        List<ProducerRecord<String, byte[]>> phase2 = new ArrayList<>();
+        for (String id : straddling) {
+          phase2.add(record(Topics.FACE_SCORES, id, score(id, 1, 0, 1, 0.1, 0.1), registry));
+          phase2.add(record(Topics.FACE_SCORES, id, score(id, 2, 0, 1, 0.1, 0.1), registry));
+          phase2.add(record(Topics.FACE_SCORES, id, score(id, 3, 0, 2, 0.1, 0.1), registry));
+        }
+        for (String id : early) {
+          phase2.add(record(Topics.EXTRACTION_SUMMARIES, id, summary(id, 2), registry));
+        }
+        produce(phase2);
+
+        // A new state directory: what the first run knew must come back from the changelogs.
+        KafkaStreams second = AggregateApp.create(config(applicationId, scope,
+            stateDirs.resolve("second")), registry);
+        try {
+          second.start();
+          verdicts.awaitUntil(all -> keys(all).containsAll(straddling)
+              && keys(all).containsAll(bulk));
+          awaitInputConsumed(applicationId);
+        } finally {
+          AggregateApp.close(second);
+        }
+        verdicts.readToEnd();
+
+        Map<String, List<Verdict>> byEvent = verdicts.records().stream().collect(
+            Collectors.groupingBy(ConsumerRecord::key,
+                Collectors.mapping(ConsumerRecord::value, Collectors.toList())));
+        assertThat(byEvent).hasSize(early.size() + straddling.size() + unreadable.size()
+            + bulk.size());
+        assertThat(byEvent.values()).allSatisfy(list -> assertThat(list).hasSize(1));
+        for (String id : straddling) {
+          Verdict v = byEvent.get(id).get(0);
+          assertThat(v.getStatus()).isEqualTo(VerdictStatus.OK);
+          assertThat(v.getFacesScored()).as("scores of both runs, the duplicate once")
+              .isEqualTo(4);
+          assertThat(v.getTrackResults()).hasSize(2);
+        }
+        for (String id : unreadable) {
+          assertThat(byEvent.get(id).get(0).getStatus()).isEqualTo(VerdictStatus.UNREADABLE);
+        }
+
+        deadLetters.readToEnd();
+        assertThat(deadLetters.records()).singleElement().satisfies(r -> {
+          assertThat(r.value().getStage()).isEqualTo(Stage.AGGREGATE);
+          assertThat(r.value().getApplicationId()).isEqualTo(applicationId);
+          assertThat(r.value().getTopic()).isEqualTo(Topics.FACE_SCORES.name());
+          assertThat(r.value().getEventId()).hasToString(garbageKey);
+        });
+      }
+    } finally {
+      InMemorySchemaRegistry.dropScope(scope);
+    }
+  }
+
+  private static AggregateConfig config(String applicationId, String scope, Path stateDir) {
+    Map<String, Object> settings = new HashMap<>();
+    settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    settings.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    settings.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    settings.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    settings.put("schema.registry.url", "mock://" + scope);
+    // Long enough that no event of this test times out: every verdict here is complete.
+    settings.put(AggregateConfig.COMPLETION_TIMEOUT_MS_CONFIG, Duration.ofMinutes(10).toMillis());
+    settings.put(AggregateConfig.PUNCTUATE_INTERVAL_MS_CONFIG, 500);
+    return new AggregateConfig(settings);
+  }
+
+  /** Waits until the application has committed every input record it was given. */
+  private static void awaitInputConsumed(String applicationId) throws Exception {
+    List<TopicPartition> inputs = new ArrayList<>();
+    for (TopicDefinition<?> topic : List.of(Topics.EXTRACTION_SUMMARIES, Topics.FACE_SCORES)) {
+      for (int p = 0; p < topic.partitions(); p++) {
+        inputs.add(new TopicPartition(topic.name(), p));
+      }
+    }
+    Map<TopicPartition, ListOffsetsResultInfo> ends = kafka.admin().listOffsets(inputs.stream()
+        .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get();
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
+    while (System.nanoTime() < deadline) {
+      committed = kafka.admin().listConsumerGroupOffsets(applicationId)
+          .partitionsToOffsetAndMetadata().get();
+      Map<TopicPartition, OffsetAndMetadata> now = committed;
+      if (inputs.stream().allMatch(tp -> ends.get(tp).offset() == 0 || (now.get(tp) != null
+          && now.get(tp).offset() >= ends.get(tp).offset()))) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("input not consumed within " + DEADLINE + ": committed " + committed
+        + ", ends " + ends);
+  }
+
+  private static void produce(List<ProducerRecord<String, byte[]>> records) throws Exception {
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(),
+        new ByteArraySerializer())) {
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
+      for (ProducerRecord<String, byte[]> record : records) {
+        sent.add(producer.send(record));
+      }
+      for (Future<RecordMetadata> future : sent) {
+        future.get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <V extends SpecificRecord> ProducerRecord<String, byte[]> record(
+      TopicDefinition<V> topic, String key, SpecificRecord value, SchemaRegistryClient registry) {
+    byte[] bytes = topic.valueSerde(registry, true).serializer()
+        .serialize(topic.name(), (V) value);
+    return new ProducerRecord<>(topic.name(), key, bytes);
+  }
+
+  private static List<String> ids(int count) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ids.add(UUID.randomUUID().toString());
+    }
+    return ids;
+  }
+
+  private static <V> List<String> keys(List<ConsumerRecord<String, V>> records) {
+    return records.stream().map(ConsumerRecord::key).toList();
+  }
+
+  /** Reads a whole topic from the beginning with read_committed, keeping what it has read. */
+  private static final class Reader<V extends SpecificRecord> implements AutoCloseable {
+    private final KafkaConsumer<String, V> consumer;
+    private final List<TopicPartition> partitions = new ArrayList<>();
+    private final List<ConsumerRecord<String, V>> records = new ArrayList<>();
+
+    Reader(TopicDefinition<V> topic, SchemaRegistryClient registry) {
+      Deserializer<V> values = topic.valueSerde(registry, true).deserializer();
+      consumer = new KafkaConsumer<>(Map.of(
+          ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+          ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+          ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), values);
+      for (int p = 0; p < topic.partitions(); p++) {
+        partitions.add(new TopicPartition(topic.name(), p));
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+    }
+
+    List<ConsumerRecord<String, V>> records() {
+      return records;
+    }
+
+    void awaitUntil(Predicate<List<ConsumerRecord<String, V>>> done) {
+      long deadline = System.nanoTime() + DEADLINE.toNanos();
+      while (!done.test(records)) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("not there within " + DEADLINE + "; read " + keys(records));
+        }
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+    }
+
+    /** Reads up to the last stable offset of every partition as it is now. */
+    void readToEnd() {
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      awaitUntil(read -> partitions.stream()
+          .allMatch(tp -> consumer.position(tp) >= ends.get(tp)));
+    }
+
+    @Override
+    public void close() {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+}
