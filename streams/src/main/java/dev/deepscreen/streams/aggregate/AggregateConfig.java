@@ -1,29 +1,24 @@
 package dev.deepscreen.streams.aggregate;
 
 import dev.deepscreen.avro.Stage;
-import dev.deepscreen.schemas.registry.SchemaRegistryClientConfig;
-import dev.deepscreen.schemas.serde.AvroSerdeConfig;
-import dev.deepscreen.streams.app.DeadLetterHandler;
+import dev.deepscreen.streams.app.StageConfig;
 import dev.deepscreen.streams.strategy.EnsembleStrategy;
 import dev.deepscreen.streams.strategy.Method;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The aggregation stage's settings: its own ({@code aggregate.*}), the Schema Registry's and the
- * Kafka Streams settings it sets a default for. Any other Kafka Streams, consumer or producer
- * setting given is passed to Kafka Streams unchanged. Validated across fields on construction.
+ * The aggregation stage's settings ({@code aggregate.*}) on top of those every stage shares.
+ * Validated across fields on construction.
  */
-public final class AggregateConfig extends SchemaRegistryClientConfig {
+public final class AggregateConfig extends StageConfig {
 
   public static final String APPLICATION_ID_DEFAULT = "deepscreen-aggregate";
 
@@ -71,20 +66,7 @@ public final class AggregateConfig extends SchemaRegistryClientConfig {
   private static final String ABANDONED_AFTER_MS_DOC = "How long face scores whose extraction"
       + " summary never came are kept before they are dropped with a dead-letter record.";
 
-  private static final ConfigDef CONFIG = AvroSerdeConfig.configDef()
-      .define(StreamsConfig.APPLICATION_ID_CONFIG, Type.STRING, APPLICATION_ID_DEFAULT,
-          ConfigDef.NonEmptyStringWithoutControlChars.nonEmptyStringWithoutControlChars(),
-          Importance.HIGH,
-          "Kafka Streams application id: consumer group, transactional id and internal topic"
-              + " prefix. Instances with the same id share the work.")
-      .define(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE,
-          ConfigDef.ValidList.anyNonDuplicateValues(false, false), Importance.HIGH,
-          "Kafka brokers, host:port[,...].")
-      .define(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, Type.STRING,
-          StreamsConfig.EXACTLY_ONCE_V2,
-          ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
-          Importance.MEDIUM, "exactly_once_v2 gives one verdict per event across crashes;"
-              + " at_least_once may repeat a verdict after a crash.")
+  private static final ConfigDef CONFIG = stageConfigDef(APPLICATION_ID_DEFAULT)
       .define(STRATEGY_CONFIG, Type.STRING, Method.CONFIDENT.name(),
           ValidString.in(Arrays.stream(Method.values()).map(Enum::name).toArray(String[]::new)),
           Importance.HIGH, STRATEGY_DOC)
@@ -108,7 +90,7 @@ public final class AggregateConfig extends SchemaRegistryClientConfig {
           Range.atLeast(1), Importance.MEDIUM, ABANDONED_AFTER_MS_DOC);
 
   public AggregateConfig(Map<?, ?> props) {
-    super(CONFIG, props);
+    super(Stage.AGGREGATE, CONFIG, props);
     validateAcrossFields();
   }
 
@@ -132,15 +114,6 @@ public final class AggregateConfig extends SchemaRegistryClientConfig {
           "must be at least " + COMPLETION_TIMEOUT_MS_CONFIG + " (" + completionTimeout().toMillis()
               + "), or scores would be dropped while their summary may still come");
     }
-  }
-
-  /** Whether the serdes may register schemas (also those of the state stores' changelogs). */
-  public boolean autoRegisterSchemas() {
-    return getBoolean(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG);
-  }
-
-  public String applicationId() {
-    return getString(StreamsConfig.APPLICATION_ID_CONFIG);
   }
 
   public Method method() {
@@ -181,23 +154,5 @@ public final class AggregateConfig extends SchemaRegistryClientConfig {
 
   private double blockAbove() {
     return getDouble(BLOCK_ABOVE_CONFIG);
-  }
-
-  /**
-   * The properties for {@code KafkaStreams}: everything given, the defaults of this stage, and
-   * the dead-letter handler for records that cannot be deserialized.
-   */
-  public Properties streamsProperties() {
-    Properties props = new Properties();
-    originals().forEach((k, v) -> props.put(k, v));
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
-        String.join(",", getList(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)));
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
-        getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
-    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        DeadLetterHandler.class.getName());
-    props.put(DeadLetterHandler.STAGE_CONFIG, Stage.AGGREGATE.name());
-    return props;
   }
 }

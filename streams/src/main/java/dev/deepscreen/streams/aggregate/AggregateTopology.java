@@ -1,10 +1,9 @@
 package dev.deepscreen.streams.aggregate;
 
-import dev.deepscreen.avro.DeadLetter;
-import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.schemas.TopicDefinition;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
+import dev.deepscreen.streams.app.StageOutputs;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -12,7 +11,6 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -57,14 +55,8 @@ public final class AggregateTopology {
     KStream<String, SpecificRecord> out = summaries.merge(scores, Named.as("aggregate-inputs"))
         .process(() -> new EventAggregator(config), Named.as("aggregate-events"),
             SUMMARY_STORE, SCORE_STORE, PENDING_STORE, DECIDED_STORE, DECIDED_BY_TIME_STORE);
-    out.filter((key, value) -> value instanceof Verdict, Named.as("aggregate-verdicts"))
-        .mapValues(value -> (Verdict) value)
-        .to(Topics.VERDICTS.name(), Produced.with(Topics.VERDICTS.keySerde(),
-            Topics.VERDICTS.valueSerde(registry, autoRegister)));
-    out.filter((key, value) -> value instanceof DeadLetter, Named.as("aggregate-dead-letters"))
-        .mapValues(value -> (DeadLetter) value)
-        .to(Topics.DEAD_LETTERS.name(), Produced.with(Topics.DEAD_LETTERS.keySerde(),
-            Topics.DEAD_LETTERS.valueSerde(registry, autoRegister)));
+    StageOutputs.route(out, Topics.VERDICTS, registry, autoRegister);
+    StageOutputs.route(out, Topics.DEAD_LETTERS, registry, autoRegister);
   }
 
   private static <V extends SpecificRecord> KStream<String, SpecificRecord> source(

@@ -2,6 +2,7 @@ package dev.deepscreen.streams.aggregate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.deepscreen.streams.app.StageRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,7 @@ class AggregateAppTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(Map<String, String> env, String... args) {
-    return AggregateApp.run(args, env, new PrintStream(err, true, StandardCharsets.UTF_8));
+    return AggregateApp.RUNNER.run(args, env, new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   private String err() {
@@ -27,7 +28,7 @@ class AggregateAppTest {
   @Test
   void invalidSettingsExitWithTheReason() {
     assertThat(run(Map.of("DEEPSCREEN_SCHEMA_REGISTRY_URL", "mock://app-test")))
-        .isEqualTo(AggregateApp.EXIT_CONFIG);
+        .isEqualTo(StageRunner.EXIT_CONFIG);
     assertThat(err()).isEqualTo("Invalid settings: Missing required configuration"
         + " \"bootstrap.servers\" which has no default value.");
   }
@@ -37,7 +38,7 @@ class AggregateAppTest {
     Path file = Files.writeString(dir.resolve("a.properties"),
         "bootstrap.servers=localhost:9092\nschema.registry.url=mock://app-test\n"
             + "aggregate.block.above=0.3\n");
-    assertThat(run(Map.of(), file.toString())).isEqualTo(AggregateApp.EXIT_CONFIG);
+    assertThat(run(Map.of(), file.toString())).isEqualTo(StageRunner.EXIT_CONFIG);
     assertThat(err()).isEqualTo("Invalid settings: Invalid value 0.4 for configuration"
         + " aggregate.allow.below: must not be above aggregate.block.above (0.3), or no video"
         + " could be reviewed");
@@ -46,13 +47,13 @@ class AggregateAppTest {
   @Test
   void aMissingFileIsReported(@TempDir Path dir) {
     assertThat(run(Map.of(), dir.resolve("missing.properties").toString()))
-        .isEqualTo(AggregateApp.EXIT_NO_INPUT);
+        .isEqualTo(StageRunner.EXIT_NO_INPUT);
     assertThat(err()).startsWith("Cannot read the settings file ");
   }
 
   @Test
   void tooManyArgumentsShowTheUsage() {
-    assertThat(run(Map.of(), "a", "b")).isEqualTo(AggregateApp.EXIT_USAGE);
+    assertThat(run(Map.of(), "a", "b")).isEqualTo(StageRunner.EXIT_USAGE);
     assertThat(err()).isEqualTo("usage: AggregateApp [settings.properties]");
   }
 }

@@ -1,5 +1,6 @@
 package dev.deepscreen.streams.aggregate;
 
+import dev.deepscreen.streams.app.StageRunner;
 import static dev.deepscreen.streams.aggregate.Events.score;
 import static dev.deepscreen.streams.aggregate.Events.summary;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -119,7 +120,7 @@ class AggregateRestartIT {
 
       try (Reader<Verdict> verdicts = new Reader<>(Topics.VERDICTS, registry);
           Reader<DeadLetter> deadLetters = new Reader<>(Topics.DEAD_LETTERS, registry)) {
-        KafkaStreams first = AggregateApp.create(config(applicationId, scope,
+        KafkaStreams first = AggregateApp.RUNNER.create(config(applicationId, scope,
             stateDirs.resolve("first")), registry);
         try {
           first.start();
@@ -128,7 +129,7 @@ class AggregateRestartIT {
               && keys(all).stream().filter(bulk::contains).count() >= 20);
           deadLetters.awaitUntil(all -> keys(all).contains(garbageKey));
         } finally {
-          AggregateApp.close(first);
+          StageRunner.close(first);
         }
         LOG.info("First run stopped after {} of {} bulk verdicts",
             keys(verdicts.records()).stream().filter(bulk::contains).count(), bulk.size());
@@ -148,7 +149,7 @@ class AggregateRestartIT {
         produce(phase2);
 
         // A new state directory: what the first run knew must come back from the changelogs.
-        KafkaStreams second = AggregateApp.create(config(applicationId, scope,
+        KafkaStreams second = AggregateApp.RUNNER.create(config(applicationId, scope,
             stateDirs.resolve("second")), registry);
         try {
           second.start();
@@ -156,7 +157,7 @@ class AggregateRestartIT {
               && keys(all).containsAll(bulk));
           awaitInputConsumed(applicationId);
         } finally {
-          AggregateApp.close(second);
+          StageRunner.close(second);
         }
         verdicts.readToEnd();
 
