@@ -1,6 +1,5 @@
 package dev.deepscreen.streams.aggregate;
 
-import dev.deepscreen.streams.app.StageRunner;
 import static dev.deepscreen.streams.aggregate.Events.score;
 import static dev.deepscreen.streams.aggregate.Events.summary;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,6 +9,7 @@ import dev.deepscreen.avro.ExtractionStatus;
 import dev.deepscreen.avro.Stage;
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.avro.VerdictStatus;
+import dev.deepscreen.streams.app.StageRunner;
 import dev.deepscreen.schemas.TopicDefinition;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
