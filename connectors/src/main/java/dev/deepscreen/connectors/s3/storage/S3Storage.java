@@ -10,7 +10,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -59,7 +59,7 @@ public final class S3Storage implements AutoCloseable {
     S3ClientBuilder builder = S3Client.builder()
         .region(Region.of(config.region()))
         .credentialsProvider(credentials)
-        .httpClientBuilder(ApacheHttpClient.builder())
+        .httpClientBuilder(Apache5HttpClient.builder())
         .serviceConfiguration(S3Configuration.builder()
             .pathStyleAccessEnabled(config.pathStyleAccess()).build())
         .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));

@@ -18,7 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -45,7 +45,7 @@ public final class S3ProxyServer implements AutoCloseable {
     this.endpoint = endpoint;
     this.log = log;
     this.client = S3Client.builder().endpointOverride(endpoint).region(Region.of(REGION))
-        .forcePathStyle(true).httpClientBuilder(ApacheHttpClient.builder())
+        .forcePathStyle(true).httpClientBuilder(Apache5HttpClient.builder())
         .credentialsProvider(StaticCredentialsProvider.create(
             AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
         .build();
