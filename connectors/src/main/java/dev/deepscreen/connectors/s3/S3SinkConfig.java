@@ -1,0 +1,353 @@
+package dev.deepscreen.connectors.s3;
+
+import dev.deepscreen.schemas.registry.SchemaRegistryClientConfig;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * The S3 sink's settings, declared once and grouped as Connect's UI shows them. Single-field
+ * rules live in validators; rules that tie fields together are in {@link #crossFieldProblems},
+ * which both the constructor (at task start) and the connector's {@code validate} (REST) use.
+ */
+public final class S3SinkConfig extends AbstractConfig {
+
+  public static final String BUCKET_CONFIG = "s3.bucket.name";
+  public static final String REGION_CONFIG = "s3.region";
+  public static final String STORE_URL_CONFIG = "store.url";
+  public static final String PATH_STYLE_CONFIG = "s3.path.style.access.enabled";
+  public static final String ACCESS_KEY_CONFIG = "aws.access.key.id";
+  public static final String SECRET_KEY_CONFIG = "aws.secret.access.key";
+  public static final String PART_SIZE_CONFIG = "s3.part.size";
+  public static final String RETRIES_CONFIG = "s3.retries";
+  public static final String RETRY_BACKOFF_MS_CONFIG = "s3.retry.backoff.ms";
+  public static final String TOPICS_DIR_CONFIG = "topics.dir";
+  public static final String FORMAT_CONFIG = "format";
+  public static final String PARTITIONER_CONFIG = "partitioner";
+  public static final String PARTITION_FIELD_CONFIG = "partition.field.name";
+  public static final String TIMESTAMP_EXTRACTOR_CONFIG = "timestamp.extractor";
+  public static final String FLUSH_SIZE_CONFIG = "flush.size";
+  public static final String ROTATE_INTERVAL_MS_CONFIG = "rotate.interval.ms";
+  public static final String ROTATE_SCHEDULE_INTERVAL_MS_CONFIG = "rotate.schedule.interval.ms";
+
+  /** S3's smallest part of a multipart upload (all but the last part). */
+  public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
+
+  private static final String GROUP_S3 = "S3";
+  private static final String GROUP_LAYOUT = "Layout";
+  private static final String GROUP_FORMAT = "Format";
+  private static final String GROUP_ROTATION = "Rotation";
+
+  /** The output format of the objects. */
+  public enum Format { AVRO, JSON }
+
+  /** How a record's objects are grouped under the topic's folder. */
+  public enum PartitionerKind { KAFKA, FIELD, DAILY, HOURLY }
+
+  /** Which time a time-based partitioner uses. */
+  public enum TimestampSource { RECORD, WALLCLOCK }
+
+  /** A setting that is invalid together with others, with the message a user can act on. */
+  public record Problem(String name, String message) {}
+
+  private static final ConfigDef CONFIG = build();
+
+  public S3SinkConfig(Map<?, ?> props) {
+    super(CONFIG, props, false);
+    List<Problem> problems = crossFieldProblems(this);
+    if (!problems.isEmpty()) {
+      Problem first = problems.get(0);
+      throw new ConfigException(first.name() + ": " + first.message());
+    }
+  }
+
+  /** The definitions, for the connector's {@code config()} and for documentation. */
+  public static ConfigDef configDef() {
+    return new ConfigDef(CONFIG);
+  }
+
+  private static ConfigDef build() {
+    ConfigDef def = new ConfigDef();
+    defineS3(def);
+    defineLayout(def);
+    defineFormat(def);
+    defineRotation(def);
+    return def;
+  }
+
+  private static void defineS3(ConfigDef def) {
+    int order = 0;
+    def.define(BUCKET_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
+        new ConfigDef.NonEmptyString(), Importance.HIGH,
+        "The bucket the objects are written to; it must exist.", GROUP_S3, ++order, Width.LONG,
+        "Bucket");
+    def.define(REGION_CONFIG, Type.STRING, "us-east-1", new ConfigDef.NonEmptyString(),
+        Importance.MEDIUM, "The bucket's AWS region (also used to sign requests to store.url).",
+        GROUP_S3, ++order, Width.SHORT, "Region");
+    def.define(STORE_URL_CONFIG, Type.STRING, "", new StoreUrl(), Importance.MEDIUM,
+        "Endpoint of an S3-compatible store (MinIO, Ceph, S3Proxy), for example"
+            + " http://minio:9000. Empty for AWS S3 itself.", GROUP_S3, ++order, Width.LONG,
+        "Store URL");
+    def.define(PATH_STYLE_CONFIG, Type.BOOLEAN, false, Importance.LOW,
+        "Address the bucket as a path (http://host/bucket/key) instead of a host name"
+            + " (http://bucket.host/key). Most S3-compatible stores need true.", GROUP_S3,
+        ++order, Width.SHORT, "Path-style access");
+    def.define(ACCESS_KEY_CONFIG, Type.PASSWORD, null, Importance.HIGH,
+        "Access key id. When unset with " + SECRET_KEY_CONFIG + ", the AWS default credentials"
+            + " chain is used (environment, system properties, profile, container or instance"
+            + " role). A password so that config providers (${file:...}) can supply it.",
+        GROUP_S3, ++order, Width.LONG, "Access key id");
+    def.define(SECRET_KEY_CONFIG, Type.PASSWORD, null, Importance.HIGH,
+        "Secret access key, set together with " + ACCESS_KEY_CONFIG + ".", GROUP_S3, ++order,
+        Width.LONG, "Secret access key");
+    def.define(PART_SIZE_CONFIG, Type.INT, 25 * 1024 * 1024, Range.atLeast(MIN_PART_SIZE),
+        Importance.LOW, "Bytes per part of a multipart upload. An object smaller than this is"
+            + " written with one PUT; a larger one is uploaded in parts while it is written.",
+        GROUP_S3, ++order, Width.SHORT, "Part size");
+    def.define(RETRIES_CONFIG, Type.INT, 3, Range.between(0, 100), Importance.LOW,
+        "Retries of an S3 request after a retryable failure (5xx, throttling, I/O error);"
+            + " then the task fails and resumes from the last written object when restarted.",
+        GROUP_S3, ++order, Width.SHORT, "Retries");
+    def.define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, 200L, Range.atLeast(0), Importance.LOW,
+        "Wait before the first retry, doubled after each one.", GROUP_S3, ++order, Width.SHORT,
+        "Retry backoff (ms)");
+  }
+
+  private static void defineLayout(ConfigDef def) {
+    int order = 0;
+    def.define(TOPICS_DIR_CONFIG, Type.STRING, "topics", new TopicsDir(), Importance.MEDIUM,
+        "Key prefix under which each topic gets a folder.", GROUP_LAYOUT, ++order, Width.MEDIUM,
+        "Topics directory");
+    def.define(PARTITIONER_CONFIG, Type.STRING, "kafka", caseInsensitive(PartitionerKind.class),
+        Importance.MEDIUM, "How objects are grouped under the topic's folder: kafka"
+            + " (partition=<n>), field (<field>=<value> of " + PARTITION_FIELD_CONFIG + "),"
+            + " daily (year=/month=/day=) or hourly (year=/month=/day=/hour=), in UTC.",
+        GROUP_LAYOUT, ++order, Width.SHORT, "Partitioner");
+    def.define(PARTITION_FIELD_CONFIG, Type.STRING, "", Importance.MEDIUM,
+        "Top-level field of the record whose value names the folder, for the field partitioner.",
+        GROUP_LAYOUT, ++order, Width.MEDIUM, "Partition field");
+    def.define(TIMESTAMP_EXTRACTOR_CONFIG, Type.STRING, "record",
+        caseInsensitive(TimestampSource.class), Importance.MEDIUM,
+        "Time of the daily and hourly partitioners: record (the Kafka record's timestamp,"
+            + " deterministic on replay) or wallclock (the time the task writes it).",
+        GROUP_LAYOUT, ++order, Width.SHORT, "Timestamp");
+  }
+
+  private static void defineFormat(ConfigDef def) {
+    def.define(FORMAT_CONFIG, Type.STRING, "avro", caseInsensitive(Format.class),
+        Importance.HIGH, "Object format: avro (Avro object container files, extension .avro,"
+            + " with the records' writer schema) or json (one JSON object per line, .json).",
+        GROUP_FORMAT, 1, Width.SHORT, "Format");
+    // The registry settings are the schemas module's own, so they read the same everywhere.
+    int order = 1;
+    for (ConfigDef.ConfigKey key : SchemaRegistryClientConfig.configDef().configKeys().values()) {
+      def.define(key.name, key.type, key.defaultValue, key.validator, key.importance,
+          key.documentation, GROUP_FORMAT, ++order, Width.LONG, key.name);
+    }
+  }
+
+  private static void defineRotation(ConfigDef def) {
+    int order = 0;
+    def.define(FLUSH_SIZE_CONFIG, Type.INT, 1000, Range.atLeast(1), Importance.HIGH,
+        "Records of one Kafka partition per batch of objects: when reached, the open objects"
+            + " are written and their offsets become committable.", GROUP_ROTATION, ++order,
+        Width.SHORT, "Flush size");
+    def.define(ROTATE_INTERVAL_MS_CONFIG, Type.LONG, -1L, Range.atLeast(-1), Importance.MEDIUM,
+        "Also write the open objects when a record's timestamp is this much later than the"
+            + " first one's (record time, so deterministic on replay); -1 disables.",
+        GROUP_ROTATION, ++order, Width.SHORT, "Rotate interval (ms)");
+    def.define(ROTATE_SCHEDULE_INTERVAL_MS_CONFIG, Type.LONG, -1L, Range.atLeast(-1),
+        Importance.MEDIUM, "Also write the open objects at wall-clock multiples of this"
+            + " interval, so a quiet partition is not held back; -1 disables. Object"
+            + " boundaries then depend on timing: a replay may cut the records differently and"
+            + " leave objects that overlap earlier ones.", GROUP_ROTATION, ++order, Width.SHORT,
+        "Scheduled rotation (ms)");
+  }
+
+  /** Rules that need more than one setting; empty when the configuration is consistent. */
+  static List<Problem> crossFieldProblems(AbstractConfig config) {
+    List<Problem> problems = new ArrayList<>();
+    if (parse(PartitionerKind.class, config.getString(PARTITIONER_CONFIG))
+        == PartitionerKind.FIELD && config.getString(PARTITION_FIELD_CONFIG).isBlank()) {
+      problems.add(new Problem(PARTITION_FIELD_CONFIG,
+          "must be set when partitioner is field"));
+    }
+    boolean access = config.getPassword(ACCESS_KEY_CONFIG) != null;
+    boolean secret = config.getPassword(SECRET_KEY_CONFIG) != null;
+    if (access != secret) {
+      problems.add(new Problem(access ? SECRET_KEY_CONFIG : ACCESS_KEY_CONFIG,
+          ACCESS_KEY_CONFIG + " and " + SECRET_KEY_CONFIG + " must be set together"));
+    }
+    return problems;
+  }
+
+  public String bucket() {
+    return getString(BUCKET_CONFIG);
+  }
+
+  public String region() {
+    return getString(REGION_CONFIG);
+  }
+
+  /** The endpoint override, or null for AWS S3. */
+  public URI storeUrl() {
+    String url = getString(STORE_URL_CONFIG);
+    return url.isBlank() ? null : URI.create(url.trim());
+  }
+
+  public boolean pathStyleAccess() {
+    return getBoolean(PATH_STYLE_CONFIG);
+  }
+
+  /** The static access key id, or null for the default credentials chain. */
+  public Password accessKeyId() {
+    return getPassword(ACCESS_KEY_CONFIG);
+  }
+
+  public Password secretAccessKey() {
+    return getPassword(SECRET_KEY_CONFIG);
+  }
+
+  public int partSize() {
+    return getInt(PART_SIZE_CONFIG);
+  }
+
+  public int retries() {
+    return getInt(RETRIES_CONFIG);
+  }
+
+  public long retryBackoffMs() {
+    return getLong(RETRY_BACKOFF_MS_CONFIG);
+  }
+
+  public String topicsDir() {
+    return getString(TOPICS_DIR_CONFIG);
+  }
+
+  public Format format() {
+    return parse(Format.class, getString(FORMAT_CONFIG));
+  }
+
+  public PartitionerKind partitioner() {
+    return parse(PartitionerKind.class, getString(PARTITIONER_CONFIG));
+  }
+
+  public String partitionField() {
+    return getString(PARTITION_FIELD_CONFIG).trim();
+  }
+
+  public TimestampSource timestampSource() {
+    return parse(TimestampSource.class, getString(TIMESTAMP_EXTRACTOR_CONFIG));
+  }
+
+  public int flushSize() {
+    return getInt(FLUSH_SIZE_CONFIG);
+  }
+
+  public long rotateIntervalMs() {
+    return getLong(ROTATE_INTERVAL_MS_CONFIG);
+  }
+
+  public long rotateScheduleIntervalMs() {
+    return getLong(ROTATE_SCHEDULE_INTERVAL_MS_CONFIG);
+  }
+
+  /** The settings of the schema registry client, as that client reads them. */
+  public Map<String, Object> registrySettings() {
+    Map<String, Object> settings = new HashMap<>();
+    for (String name : SchemaRegistryClientConfig.configDef().names()) {
+      Object value = originals().get(name);
+      if (value != null) {
+        settings.put(name, value);
+      }
+    }
+    return settings;
+  }
+
+  private static <E extends Enum<E>> E parse(Class<E> type, String value) {
+    return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+  }
+
+  private static <E extends Enum<E>> ConfigDef.Validator caseInsensitive(Class<E> type) {
+    return new OneOf(Arrays.stream(type.getEnumConstants())
+        .map(e -> e.name().toLowerCase(Locale.ROOT)).toList());
+  }
+
+  /** One of a few names, in any case; the message lists them in their declared order. */
+  private static final class OneOf implements ConfigDef.Validator {
+    private final List<String> names;
+
+    OneOf(List<String> names) {
+      this.names = names;
+    }
+
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value == null || !names.contains(((String) value).trim().toLowerCase(Locale.ROOT))) {
+        throw new ConfigException(name, value, "must be one of " + String.join(", ", names));
+      }
+    }
+
+    @Override
+    public String toString() {
+      return String.join(", ", names);
+    }
+  }
+
+  /** Empty, or an absolute http(s) URL with a host. */
+  private static final class StoreUrl implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      String url = value == null ? "" : ((String) value).trim();
+      if (url.isEmpty()) {
+        return;
+      }
+      URI uri;
+      try {
+        uri = URI.create(url);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(name, value, "not a URL: " + e.getMessage());
+      }
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null) {
+        throw new ConfigException(name, value,
+            "must be an http(s)://host[:port] URL, or empty for AWS S3");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "empty, or http(s)://host[:port]";
+    }
+  }
+
+  /** A key prefix: no leading or trailing slash, no empty segment. */
+  private static final class TopicsDir implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      String dir = (String) value;
+      if (dir == null || dir.isEmpty() || dir.startsWith("/") || dir.endsWith("/")
+          || dir.contains("//")) {
+        throw new ConfigException(name, value,
+            "must be a non-empty key prefix without leading, trailing or double '/'");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "a key prefix such as topics or audit/kafka";
+    }
+  }
+}
