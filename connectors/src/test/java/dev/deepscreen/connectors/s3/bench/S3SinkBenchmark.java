@@ -54,17 +54,20 @@ public final class S3SinkBenchmark {
       runPeer(s3, "warmup");
       System.out.printf("%d records (%d partitions), median of %d rounds%n", records.size(),
           PARTITIONS, ROUNDS);
-      System.out.printf("%-10s %8s %14s %14s %8s%n", "flush.size", "objects", "sink rec/s",
-          "peer rec/s", "ratio");
+      System.out.printf("%-10s %8s %8s %14s %14s %8s%n", "flush.size", "objects", "MiB",
+          "sink rec/s", "peer rec/s", "ratio");
       for (int flushSize : flushSizes) {
         double[] sink = new double[ROUNDS];
         double[] peer = new double[ROUNDS];
         int objects = 0;
+        long bytes = 0;
         for (int round = 0; round < ROUNDS; round++) {
           String prefix = "f" + flushSize + "-r" + round;
           long sinkNanos = runSink(s3, scope, records, flushSize, prefix);
           sink[round] = records.size() / (sinkNanos / 1e9);
-          objects = s3.keys("bench", prefix + "/").size();
+          Map<String, byte[]> written = s3.objects("bench", prefix + "/");
+          objects = written.size();
+          bytes = written.values().stream().mapToLong(b -> b.length).sum();
           long peerNanos = runPeer(s3, prefix);
           peer[round] = records.size() / (peerNanos / 1e9);
           clear(s3, prefix);
@@ -73,7 +76,8 @@ public final class S3SinkBenchmark {
         }
         double s = median(sink);
         double p = median(peer);
-        System.out.printf("%-10d %8d %14.0f %14.0f %8.2f%n", flushSize, objects, s, p, s / p);
+        System.out.printf("%-10d %8d %8.1f %14.0f %14.0f %8.2f%n", flushSize, objects,
+            bytes / 1048576.0, s, p, s / p);
       }
     } finally {
       InMemorySchemaRegistry.dropScope(scope);
