@@ -30,6 +30,7 @@ public final class S3SinkConfig extends AbstractConfig {
   public static final String PATH_STYLE_CONFIG = "s3.path.style.access.enabled";
   public static final String ACCESS_KEY_CONFIG = "aws.access.key.id";
   public static final String SECRET_KEY_CONFIG = "aws.secret.access.key";
+  public static final String CHECKSUM_CONFIG = "s3.request.checksum.calculation";
   public static final String PART_SIZE_CONFIG = "s3.part.size";
   public static final String RETRIES_CONFIG = "s3.retries";
   public static final String RETRY_BACKOFF_MS_CONFIG = "s3.retry.backoff.ms";
@@ -55,6 +56,9 @@ public final class S3SinkConfig extends AbstractConfig {
 
   /** How a record's objects are grouped under the topic's folder. */
   public enum PartitionerKind { KAFKA, FIELD, DAILY, HOURLY }
+
+  /** When the AWS SDK adds a checksum to uploads. */
+  public enum Checksum { WHEN_SUPPORTED, WHEN_REQUIRED }
 
   /** Which time a time-based partitioner uses. */
   public enum TimestampSource { RECORD, WALLCLOCK }
@@ -112,6 +116,13 @@ public final class S3SinkConfig extends AbstractConfig {
     def.define(SECRET_KEY_CONFIG, Type.PASSWORD, null, Importance.HIGH,
         "Secret access key, set together with " + ACCESS_KEY_CONFIG + ".", GROUP_S3, ++order,
         Width.LONG, "Secret access key");
+    def.define(CHECKSUM_CONFIG, Type.STRING, "when_supported", caseInsensitive(Checksum.class),
+        Importance.LOW, "when_supported (the AWS SDK's default) sends a CRC32 checksum with every"
+            + " upload, in an aws-chunked body with a trailer; when_required sends one only"
+            + " where S3 demands it. Use when_required for S3-compatible stores that mishandle"
+            + " the trailer: S3Proxy 4.1.0 closes the connection after such an upload, so the next"
+            + " request on it fails and is retried.", GROUP_S3, ++order, Width.SHORT,
+        "Request checksums");
     def.define(PART_SIZE_CONFIG, Type.INT, 25 * 1024 * 1024, Range.atLeast(MIN_PART_SIZE),
         Importance.LOW, "Bytes per part of a multipart upload. An object smaller than this is"
             + " written with one PUT; a larger one is uploaded in parts while it is written.",
@@ -218,6 +229,11 @@ public final class S3SinkConfig extends AbstractConfig {
 
   public Password secretAccessKey() {
     return getPassword(SECRET_KEY_CONFIG);
+  }
+
+  /** Whether uploads carry a checksum only where S3 requires one. */
+  public boolean checksumWhenRequiredOnly() {
+    return parse(Checksum.class, getString(CHECKSUM_CONFIG)) == Checksum.WHEN_REQUIRED;
   }
 
   public int partSize() {

@@ -37,6 +37,7 @@ class S3SinkConfigTest {
     assertThat(config.rotateIntervalMs()).isEqualTo(-1);
     assertThat(config.rotateScheduleIntervalMs()).isEqualTo(-1);
     assertThat(config.partSize()).isEqualTo(25 * 1024 * 1024);
+    assertThat(config.checksumWhenRequiredOnly()).isFalse();
     assertThat(config.registrySettings())
         .containsEntry("schema.registry.url", "mock://config-test");
   }
@@ -56,7 +57,9 @@ class S3SinkConfigTest {
     props.put("rotate.interval.ms", "60000");
     props.put("rotate.schedule.interval.ms", "3600000");
     props.put("topics.dir", "audit/kafka");
+    props.put("s3.request.checksum.calculation", "WHEN_REQUIRED");
     S3SinkConfig config = config(props);
+    assertThat(config.checksumWhenRequiredOnly()).isTrue();
     assertThat(config.storeUrl()).isEqualTo(URI.create("http://127.0.0.1:9000"));
     assertThat(config.pathStyleAccess()).isTrue();
     assertThat(config.accessKeyId().value()).isEqualTo("AKIA");

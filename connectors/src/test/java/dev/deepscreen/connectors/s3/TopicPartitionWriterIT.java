@@ -73,6 +73,7 @@ class TopicPartitionWriterIT {
     props.put("schema.registry.url", "mock://writer-it");
     props.put("store.url", s3.endpoint().toString());
     props.put("s3.path.style.access.enabled", "true");
+    props.put("s3.request.checksum.calculation", "when_required");
     props.put("aws.access.key.id", S3ProxyServer.ACCESS_KEY);
     props.put("aws.secret.access.key", S3ProxyServer.SECRET_KEY);
     props.put("topics.dir", dir);

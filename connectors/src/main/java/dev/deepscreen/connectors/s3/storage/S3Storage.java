@@ -10,6 +10,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -62,6 +63,8 @@ public final class S3Storage implements AutoCloseable {
         .httpClientBuilder(Apache5HttpClient.builder())
         .serviceConfiguration(S3Configuration.builder()
             .pathStyleAccessEnabled(config.pathStyleAccess()).build())
+        .requestChecksumCalculation(config.checksumWhenRequiredOnly()
+            ? RequestChecksumCalculation.WHEN_REQUIRED : RequestChecksumCalculation.WHEN_SUPPORTED)
         .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
     if (config.storeUrl() != null) {
       builder.endpointOverride(config.storeUrl());

@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -46,6 +47,8 @@ public final class S3ProxyServer implements AutoCloseable {
     this.log = log;
     this.client = S3Client.builder().endpointOverride(endpoint).region(Region.of(REGION))
         .forcePathStyle(true).httpClientBuilder(Apache5HttpClient.builder())
+        // S3Proxy drops the connection after an aws-chunked upload with a checksum trailer.
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .credentialsProvider(StaticCredentialsProvider.create(
             AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
         .build();
