@@ -1,5 +1,7 @@
 package dev.deepscreen.streams.media;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_32F;
+import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 import static org.bytedeco.opencv.global.opencv_dnn.blobFromImage;
 import static org.bytedeco.opencv.global.opencv_dnn.readNetFromONNX;
 
@@ -29,7 +31,8 @@ import org.bytedeco.opencv.opencv_dnn.Net;
 public final class FaceDetector implements AutoCloseable {
 
   /** The model shipped in this module, fetched by the build from the npm registry. */
-  public static final String ULTRAFACE_RESOURCE = "/dev/deepscreen/streams/models/ultraface-rfb-320.onnx";
+  public static final String ULTRAFACE_RESOURCE =
+      "/dev/deepscreen/streams/models/ultraface-rfb-320.onnx";
   private static final int INPUT_WIDTH = 320;
   private static final int INPUT_HEIGHT = 240;
 
@@ -97,14 +100,13 @@ public final class FaceDetector implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the face detector is closed");
     }
-    if (bgr.empty() || bgr.channels() != 3 || bgr.depth() != org.bytedeco.opencv.global.opencv_core.CV_8U) {
+    if (bgr.empty() || bgr.channels() != 3 || bgr.depth() != CV_8U) {
       throw new IllegalArgumentException("the detector takes a non-empty 8-bit BGR image");
     }
     List<FaceBox> candidates = new ArrayList<>();
     try (Size size = new Size(INPUT_WIDTH, INPUT_HEIGHT);
         Scalar mean = new Scalar(127, 127, 127, 0);
-        Mat blob = blobFromImage(bgr, 1 / 128.0, size, mean, true, false,
-            org.bytedeco.opencv.global.opencv_core.CV_32F);
+        Mat blob = blobFromImage(bgr, 1 / 128.0, size, mean, true, false, CV_32F);
         MatVector outputs = new MatVector()) {
       net.setInput(blob);
       net.forward(outputs, outputNames);
