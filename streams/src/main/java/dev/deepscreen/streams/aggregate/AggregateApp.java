@@ -3,6 +3,7 @@ package dev.deepscreen.streams.aggregate;
 import dev.deepscreen.schemas.registry.SchemaRegistries;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
 import dev.deepscreen.streams.app.AppProperties;
+import dev.deepscreen.streams.app.CoPartitioning;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -20,8 +22,9 @@ import org.apache.kafka.streams.StreamsBuilder;
  * DEEPSCREEN_*} environment variables overriding the file (see {@link AppProperties}). Runs until
  * the JVM is asked to stop or the stage fails.
  *
- * <p>Exit codes: 0 stopped on request, 1 the stage failed, 64 wrong arguments, 66 the settings
- * file cannot be read, 78 invalid settings (the message says which and why).
+ * <p>Exit codes: 0 stopped on request, 1 the stage failed or its input topics are unusable
+ * (missing, or partitioned differently), 64 wrong arguments, 66 the settings file cannot be
+ * read, 78 invalid settings (the message says which and why).
  */
 public final class AggregateApp {
 
@@ -32,6 +35,7 @@ public final class AggregateApp {
   static final int EXIT_CONFIG = 78;
 
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
 
   private AggregateApp() {}
 
@@ -56,7 +60,7 @@ public final class AggregateApp {
       err.println("Invalid settings: " + e.getMessage());
       return EXIT_CONFIG;
     }
-    return runUntilStopped(config);
+    return runUntilStopped(config, err);
   }
 
   /**
@@ -76,7 +80,13 @@ public final class AggregateApp {
         CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
   }
 
-  private static int runUntilStopped(AggregateConfig config) {
+  private static int runUntilStopped(AggregateConfig config, PrintStream err) {
+    try (Admin admin = Admin.create(config.streamsProperties())) {
+      CoPartitioning.check(admin, AggregateTopology.INPUT_TOPICS, CHECK_TIMEOUT);
+    } catch (IllegalStateException e) {
+      err.println(e.getMessage());
+      return EXIT_FAILED;
+    }
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch closed = new CountDownLatch(1);
     Thread hook = new Thread(() -> {

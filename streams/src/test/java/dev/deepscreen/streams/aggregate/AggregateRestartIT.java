@@ -3,6 +3,7 @@ package dev.deepscreen.streams.aggregate;
 import static dev.deepscreen.streams.aggregate.Events.score;
 import static dev.deepscreen.streams.aggregate.Events.summary;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.deepscreen.avro.DeadLetter;
 import dev.deepscreen.avro.ExtractionStatus;
@@ -13,6 +14,7 @@ import dev.deepscreen.schemas.TopicDefinition;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
+import dev.deepscreen.streams.app.CoPartitioning;
 import dev.deepscreen.streams.embedded.InProcessKafkaCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -189,6 +191,25 @@ class AggregateRestartIT {
     } finally {
       InMemorySchemaRegistry.dropScope(scope);
     }
+  }
+
+  @Test
+  void theInputTopicsMustHaveOnePartitionCount() {
+    CoPartitioning.check(kafka.admin(), AggregateTopology.INPUT_TOPICS, DEADLINE);
+    kafka.createTopic("copartitioning-two", 2);
+    kafka.createTopic("copartitioning-three", 3);
+    assertThatThrownBy(() -> CoPartitioning.check(kafka.admin(),
+        List.of("copartitioning-two", "copartitioning-three"), DEADLINE))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("The input topics must have the same partition count, so that all records of"
+            + " one event id reach one task; they have {copartitioning-two=2,"
+            + " copartitioning-three=3}");
+    assertThatThrownBy(() -> CoPartitioning.check(kafka.admin(),
+        List.of("copartitioning-two", "copartitioning-missing"), DEADLINE))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("Cannot describe the input topics [copartitioning-two,"
+            + " copartitioning-missing]: org.apache.kafka.common.errors"
+            + ".UnknownTopicOrPartitionException");
   }
 
   private static AggregateConfig config(String applicationId, String scope, Path stateDir) {
