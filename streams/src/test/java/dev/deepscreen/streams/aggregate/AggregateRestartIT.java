@@ -70,9 +70,16 @@ class AggregateRestartIT {
   private static InProcessKafkaCluster kafka;
 
   @BeforeAll
-  static void startKafka() {
+  static void startKafka() throws Exception {
     kafka = InProcessKafkaCluster.start();
     kafka.createTopics(Topics.all());
+    // A partition answers produce requests with NOT_LEADER_OR_FOLLOWER until its leader is
+    // ready, and an idempotent producer retrying a first batch can then get stuck on
+    // out-of-order sequence numbers. Asking every leader for its end offset waits for that: the
+    // admin client retries such errors itself.
+    kafka.admin().listOffsets(inputPartitions().stream()
+        .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all()
+        .get(60, TimeUnit.SECONDS);
   }
 
   @AfterAll
@@ -227,12 +234,7 @@ class AggregateRestartIT {
 
   /** Waits until the application has committed every input record it was given. */
   private static void awaitInputConsumed(String applicationId) throws Exception {
-    List<TopicPartition> inputs = new ArrayList<>();
-    for (TopicDefinition<?> topic : List.of(Topics.EXTRACTION_SUMMARIES, Topics.FACE_SCORES)) {
-      for (int p = 0; p < topic.partitions(); p++) {
-        inputs.add(new TopicPartition(topic.name(), p));
-      }
-    }
+    List<TopicPartition> inputs = inputPartitions();
     Map<TopicPartition, ListOffsetsResultInfo> ends = kafka.admin().listOffsets(inputs.stream()
         .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get();
     long deadline = System.nanoTime() + DEADLINE.toNanos();
@@ -251,10 +253,21 @@ class AggregateRestartIT {
         + ", ends " + ends);
   }
 
+  private static List<TopicPartition> inputPartitions() {
+    List<TopicPartition> inputs = new ArrayList<>();
+    for (TopicDefinition<?> topic : List.of(Topics.EXTRACTION_SUMMARIES, Topics.FACE_SCORES)) {
+      for (int p = 0; p < topic.partitions(); p++) {
+        inputs.add(new TopicPartition(topic.name(), p));
+      }
+    }
+    return inputs;
+  }
+
   private static void produce(List<ProducerRecord<String, byte[]>> records) throws Exception {
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(),
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1), new StringSerializer(),
         new ByteArraySerializer())) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (ProducerRecord<String, byte[]> record : records) {
