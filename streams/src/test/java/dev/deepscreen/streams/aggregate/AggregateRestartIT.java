@@ -212,7 +212,7 @@ class AggregateRestartIT {
             + " one event id reach one task; they have {copartitioning-two=2,"
             + " copartitioning-three=3}");
     assertThatThrownBy(() -> CoPartitioning.check(kafka.admin(),
-        List.of("copartitioning-two", "copartitioning-missing"), DEADLINE))
+        List.of("copartitioning-two", "copartitioning-missing"), Duration.ofSeconds(1)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("Cannot describe the input topics [copartitioning-two,"
             + " copartitioning-missing]: org.apache.kafka.common.errors"
