@@ -11,7 +11,8 @@ public final class AggregateApp {
 
   /** The stage's runner, also used by the embedded mode and tests. */
   public static final StageRunner<AggregateConfig> RUNNER =
-      new StageRunner<>("AggregateApp", AggregateConfig::new, AggregateTopology::build);
+      new StageRunner<>("AggregateApp", AggregateConfig::new, AggregateTopology::build,
+          AggregateTopology.INPUT_TOPICS);
 
   private AggregateApp() {}
 

@@ -4,6 +4,7 @@ import dev.deepscreen.schemas.TopicDefinition;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
 import dev.deepscreen.streams.app.StageOutputs;
+import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -21,6 +22,10 @@ import org.apache.kafka.streams.state.Stores;
  * id and co-partitioned, so one task sees all of an event's records and no repartition is needed.
  */
 public final class AggregateTopology {
+
+  /** The topics read together, which must have the same partition count. */
+  public static final List<String> INPUT_TOPICS =
+      List.of(Topics.EXTRACTION_SUMMARIES.name(), Topics.FACE_SCORES.name());
 
   static final String SUMMARY_STORE = "aggregate-summaries";
   static final String SCORE_STORE = "aggregate-scores";

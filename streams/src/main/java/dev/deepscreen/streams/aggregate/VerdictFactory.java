@@ -130,7 +130,7 @@ final class VerdictFactory {
     List<String> models = List.of();
     if (version != null) {
       List<FaceScore> candidates = okByVersion.get(version);
-      models = candidates.get(0).getModelScores().stream().map(ModelScore::getModel).toList();
+      models = modelSet(candidates);
       int unusable = 0;
       for (FaceScore score : candidates) {
         Face face = faceOf(score, models);
@@ -185,10 +185,28 @@ final class VerdictFactory {
         .map(Map.Entry::getKey).orElse(null);
   }
 
+  /**
+   * The models of a version, as most of its scores list them: one score with a broken list
+   * (none, or a model missing) must not make the others unusable.
+   */
+  private static List<String> modelSet(List<FaceScore> candidates) {
+    Map<List<String>, Integer> counts = new LinkedHashMap<>();
+    for (FaceScore score : candidates) {
+      List<String> models = score.getModelScores().stream().map(ModelScore::getModel).toList();
+      if (!models.isEmpty()) {
+        counts.merge(models, 1, Integer::sum);
+      }
+    }
+    // On equal counts the list seen first in frame order stays.
+    return counts.entrySet().stream()
+        .reduce((a, b) -> b.getValue() > a.getValue() ? b : a)
+        .map(Map.Entry::getKey).orElse(List.of());
+  }
+
   /** The face in model order, or null when it cannot be used. */
   private static Face faceOf(FaceScore score, List<String> models) {
     List<ModelScore> modelScores = score.getModelScores();
-    if (modelScores.size() != models.size()) {
+    if (models.isEmpty() || modelScores.size() != models.size()) {
       return null;
     }
     double[] probabilities = new double[models.size()];

@@ -6,10 +6,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -20,7 +22,8 @@ import org.apache.kafka.streams.StreamsBuilder;
  * DEEPSCREEN_*} environment variables (see {@link AppProperties}), builds its topology, and runs
  * until the JVM is asked to stop or the stage fails.
  *
- * <p>Exit codes: 0 stopped on request, 1 the stage failed, 64 wrong arguments, 66 the settings
+ * <p>Exit codes: 0 stopped on request, 1 the stage failed or its input topics are unusable
+ * (missing, or partitioned differently when read together), 64 wrong arguments, 66 the settings
  * file cannot be read, 78 invalid settings (the message says which and why).
  *
  * @param <C> the stage's configuration
@@ -34,6 +37,7 @@ public final class StageRunner<C extends StageConfig> {
   public static final int EXIT_CONFIG = 78;
 
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
 
   /** Adds a stage's processing to a builder, given its settings and the registry client. */
   @FunctionalInterface
@@ -44,17 +48,21 @@ public final class StageRunner<C extends StageConfig> {
   private final String name;
   private final Function<Map<String, String>, C> configFactory;
   private final TopologyFunction<C> topology;
+  private final List<String> coPartitionedInputs;
 
   /**
    * @param name the command's name in usage messages
    * @param configFactory validates the merged settings, throwing ConfigException
    * @param topology the stage's topology function
+   * @param coPartitionedInputs input topics joined by key, checked at start to exist with the
+   *     same partition count; empty when the stage reads one topic
    */
   public StageRunner(String name, Function<Map<String, String>, C> configFactory,
-      TopologyFunction<C> topology) {
+      TopologyFunction<C> topology, List<String> coPartitionedInputs) {
     this.name = name;
     this.configFactory = configFactory;
     this.topology = topology;
+    this.coPartitionedInputs = List.copyOf(coPartitionedInputs);
   }
 
   /** Reads the settings, then runs the stage until stopped; returns the exit code. */
@@ -73,6 +81,14 @@ public final class StageRunner<C extends StageConfig> {
     } catch (ConfigException e) {
       err.println("Invalid settings: " + e.getMessage());
       return EXIT_CONFIG;
+    }
+    if (!coPartitionedInputs.isEmpty()) {
+      try (Admin admin = Admin.create(config.streamsProperties())) {
+        CoPartitioning.check(admin, coPartitionedInputs, CHECK_TIMEOUT);
+      } catch (IllegalStateException e) {
+        err.println(e.getMessage());
+        return EXIT_FAILED;
+      }
     }
     return runUntilStopped(config);
   }

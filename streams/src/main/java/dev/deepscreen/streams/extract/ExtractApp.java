@@ -1,6 +1,7 @@
 package dev.deepscreen.streams.extract;
 
 import dev.deepscreen.streams.app.StageRunner;
+import java.util.List;
 
 /**
  * Runs the extraction stage: {@code ExtractApp [settings.properties]}, with {@code DEEPSCREEN_*}
@@ -10,7 +11,7 @@ public final class ExtractApp {
 
   /** The stage's runner, also used by the embedded mode and tests. */
   public static final StageRunner<ExtractConfig> RUNNER =
-      new StageRunner<>("ExtractApp", ExtractConfig::new, ExtractTopology::build);
+      new StageRunner<>("ExtractApp", ExtractConfig::new, ExtractTopology::build, List.of());
 
   private ExtractApp() {}
 

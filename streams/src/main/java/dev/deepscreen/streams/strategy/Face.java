@@ -11,7 +11,9 @@ import java.util.Objects;
  */
 public record Face(Integer trackId, double[] probabilities) {
   public Face {
-    Objects.requireNonNull(probabilities, "probabilities");
+    // Copied so that a caller reusing its array cannot change a face after validation; the
+    // accessor hands out this copy uncopied, for the strategy's inner loops: do not modify it.
+    probabilities = Objects.requireNonNull(probabilities, "probabilities").clone();
     for (double p : probabilities) {
       // A NaN would silently fail every comparison of the strategy and poison every mean.
       if (!(p >= 0 && p <= 1)) {

@@ -3,6 +3,7 @@ package dev.deepscreen.streams.aggregate;
 import static dev.deepscreen.streams.aggregate.Events.score;
 import static dev.deepscreen.streams.aggregate.Events.summary;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.deepscreen.avro.DeadLetter;
 import dev.deepscreen.avro.ExtractionStatus;
@@ -14,6 +15,7 @@ import dev.deepscreen.schemas.TopicDefinition;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
+import dev.deepscreen.streams.app.CoPartitioning;
 import dev.deepscreen.streams.embedded.InProcessKafkaCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,6 +32,7 @@ import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -68,9 +71,16 @@ class AggregateRestartIT {
   private static InProcessKafkaCluster kafka;
 
   @BeforeAll
-  static void startKafka() {
+  static void startKafka() throws Exception {
     kafka = InProcessKafkaCluster.start();
     kafka.createTopics(Topics.all());
+    // A partition answers produce requests with NOT_LEADER_OR_FOLLOWER until its leader is
+    // ready, and an idempotent producer retrying a first batch can then get stuck on
+    // out-of-order sequence numbers. Asking every leader for its end offset waits for that: the
+    // admin client retries such errors itself.
+    kafka.admin().listOffsets(inputPartitions().stream()
+        .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all()
+        .get(60, TimeUnit.SECONDS);
   }
 
   @AfterAll
@@ -191,6 +201,25 @@ class AggregateRestartIT {
     }
   }
 
+  @Test
+  void theInputTopicsMustHaveOnePartitionCount() {
+    CoPartitioning.check(kafka.admin(), AggregateTopology.INPUT_TOPICS, DEADLINE);
+    kafka.createTopic("copartitioning-two", 2);
+    kafka.createTopic("copartitioning-three", 3);
+    assertThatThrownBy(() -> CoPartitioning.check(kafka.admin(),
+        List.of("copartitioning-two", "copartitioning-three"), DEADLINE))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("The input topics must have the same partition count, so that all records of"
+            + " one event id reach one task; they have {copartitioning-two=2,"
+            + " copartitioning-three=3}");
+    assertThatThrownBy(() -> CoPartitioning.check(kafka.admin(),
+        List.of("copartitioning-two", "copartitioning-missing"), Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("Cannot describe the input topics [copartitioning-two,"
+            + " copartitioning-missing]: org.apache.kafka.common.errors"
+            + ".UnknownTopicOrPartitionException");
+  }
+
   private static AggregateConfig config(String applicationId, String scope, Path stateDir) {
     Map<String, Object> settings = new HashMap<>();
     settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -206,12 +235,7 @@ class AggregateRestartIT {
 
   /** Waits until the application has committed every input record it was given. */
   private static void awaitInputConsumed(String applicationId) throws Exception {
-    List<TopicPartition> inputs = new ArrayList<>();
-    for (TopicDefinition<?> topic : List.of(Topics.EXTRACTION_SUMMARIES, Topics.FACE_SCORES)) {
-      for (int p = 0; p < topic.partitions(); p++) {
-        inputs.add(new TopicPartition(topic.name(), p));
-      }
-    }
+    List<TopicPartition> inputs = inputPartitions();
     Map<TopicPartition, ListOffsetsResultInfo> ends = kafka.admin().listOffsets(inputs.stream()
         .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get();
     long deadline = System.nanoTime() + DEADLINE.toNanos();
@@ -230,10 +254,21 @@ class AggregateRestartIT {
         + ", ends " + ends);
   }
 
+  private static List<TopicPartition> inputPartitions() {
+    List<TopicPartition> inputs = new ArrayList<>();
+    for (TopicDefinition<?> topic : List.of(Topics.EXTRACTION_SUMMARIES, Topics.FACE_SCORES)) {
+      for (int p = 0; p < topic.partitions(); p++) {
+        inputs.add(new TopicPartition(topic.name(), p));
+      }
+    }
+    return inputs;
+  }
+
   private static void produce(List<ProducerRecord<String, byte[]>> records) throws Exception {
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(),
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1), new StringSerializer(),
         new ByteArraySerializer())) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (ProducerRecord<String, byte[]> record : records) {
@@ -307,7 +342,7 @@ class AggregateRestartIT {
 
     @Override
     public void close() {
-      consumer.close(Duration.ofSeconds(5));
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
   }
 }

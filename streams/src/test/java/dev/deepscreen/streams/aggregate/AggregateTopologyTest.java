@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.deepscreen.avro.AggregationStrategy;
 import dev.deepscreen.avro.DeadLetter;
 import dev.deepscreen.avro.ExtractionStatus;
+import dev.deepscreen.avro.FaceScore;
 import dev.deepscreen.avro.FrameScore;
 import dev.deepscreen.avro.Label;
 import dev.deepscreen.avro.ModelResult;
@@ -327,6 +328,31 @@ class AggregateTopologyTest {
     assertThat(v.getProbability()).isCloseTo(0.3, within(1e-12));
     assertThat(v.getReason()).isEqualTo("1 scores had a probability outside [0, 1] or another"
         + " model set than [b7-fold0, b7-fold1]; 1 of 2 faces could not be scored");
+  }
+
+  @Test
+  void oneScoreWithABrokenModelListDoesNotSpoilTheOthers() {
+    String id = newId();
+    agg.summary(summary(id, 3), 1100);
+    FaceScore noModels = FaceScore.newBuilder(score(id, 0, 0, null, 0.5, 0.5))
+        .setModelScores(List.of()).build();
+    agg.scores(2000, noModels, score(id, 1, 0, null, 0.2, 0.4), score(id, 2, 0, null, 0.6, 0.8));
+    Verdict v = agg.verdicts().get(0).getValue();
+    assertThat(v.getStatus()).isEqualTo(VerdictStatus.OK);
+    assertThat(v.getFacesScored()).isEqualTo(2);
+    assertThat(v.getFacesFailed()).isOne();
+    assertThat(v.getProbability()).isCloseTo(0.5, within(1e-12));
+  }
+
+  @Test
+  void okScoresWithoutAnyModelAreScoringFailedNotACrash() {
+    String id = newId();
+    agg.summary(summary(id, 1), 1100);
+    agg.scores(2000, FaceScore.newBuilder(score(id, 0, 0, null, 0.5)).setModelScores(List.of())
+        .build());
+    Verdict v = agg.verdicts().get(0).getValue();
+    assertThat(v.getStatus()).isEqualTo(VerdictStatus.SCORING_FAILED);
+    assertThat(v.getProbability()).isEqualTo(0.5);
   }
 
   @Test
