@@ -31,8 +31,8 @@ public final class FaceCropper {
    *     inference used a third)
    */
   public FaceCropper(int inputSize, double margin) {
-    if (inputSize < 16 || inputSize > 4096) {
-      throw new IllegalArgumentException("inputSize must be in [16, 4096]: " + inputSize);
+    if (inputSize < 1 || inputSize > 4096) {
+      throw new IllegalArgumentException("inputSize must be in [1, 4096]: " + inputSize);
     }
     if (!(margin >= 0 && margin <= 2)) {
       throw new IllegalArgumentException("margin must be in [0, 2]: " + margin);

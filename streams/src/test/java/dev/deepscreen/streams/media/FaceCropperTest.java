@@ -59,8 +59,8 @@ class FaceCropperTest {
 
   @Test
   void settingsOutsideTheirRangeAreRefused() {
-    assertThatThrownBy(() -> new FaceCropper(8, 0.3)).hasMessage(
-        "inputSize must be in [16, 4096]: 8");
+    assertThatThrownBy(() -> new FaceCropper(0, 0.3)).hasMessage(
+        "inputSize must be in [1, 4096]: 0");
     assertThatThrownBy(() -> new FaceCropper(380, -0.1)).hasMessage(
         "margin must be in [0, 2]: -0.1");
   }
