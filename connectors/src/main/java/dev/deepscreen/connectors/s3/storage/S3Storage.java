@@ -87,7 +87,7 @@ public final class S3Storage implements AutoCloseable {
 
   /** Fails with a clear message when the bucket is missing or not accessible. */
   public void checkBucket() {
-    call("check bucket " + bucket, () -> client.headBucket(b -> b.bucket(bucket)));
+    call("head bucket", () -> client.headBucket(b -> b.bucket(bucket)));
   }
 
   /**
