@@ -105,7 +105,7 @@ public final class SinkEnvironment implements AutoCloseable {
     Map<String, String> config = new HashMap<>();
     try {
       new ObjectMapper().readTree(Path.of("config/verdicts-s3-sink.json").toFile())
-          .get("config").fields().forEachRemaining(e -> config.put(e.getKey(),
+          .get("config").properties().forEach(e -> config.put(e.getKey(),
               e.getValue().asText()));
     } catch (IOException e) {
       throw new AssertionError("cannot read the shipped connector configuration", e);
