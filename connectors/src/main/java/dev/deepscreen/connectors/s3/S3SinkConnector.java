@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
@@ -62,7 +63,7 @@ public class S3SinkConnector extends SinkConnector {
     config.configValues().forEach(v -> values.put(v.name(), v));
     boolean valid = config.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
     if (valid) {
-      S3SinkConfig.crossFieldProblems(new org.apache.kafka.common.config.AbstractConfig(
+      S3SinkConfig.crossFieldProblems(new AbstractConfig(
           S3SinkConfig.configDef(), connectorConfigs, false))
           .forEach(p -> values.get(p.name()).addErrorMessage(p.name() + ": " + p.message()));
     }

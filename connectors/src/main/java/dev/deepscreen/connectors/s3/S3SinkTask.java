@@ -11,6 +11,8 @@ import java.time.Clock;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -124,13 +126,13 @@ public class S3SinkTask extends SinkTask {
     }
   }
 
-  private static void waitFor(java.util.concurrent.Future<Void> report) {
+  private static void waitFor(Future<Void> report) {
     try {
       report.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ConnectException("Interrupted while reporting an errant record", e);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new ConnectException("Cannot report an errant record: " + e.getCause(), e);
     }
   }

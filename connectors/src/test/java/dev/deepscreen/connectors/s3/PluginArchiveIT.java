@@ -62,6 +62,8 @@ class PluginArchiveIT {
     assertThat(isolated.loadClass("software.amazon.awssdk.services.s3.S3Client")
         .getClassLoader()).isSameAs(isolated);
 
+    // Read from the packaged jar's manifest; "unknown" would mean it is missing.
+    assertThat(desc.version()).isNotEqualTo("unknown");
     SinkConnector connector = desc.pluginClass().getDeclaredConstructor().newInstance();
     Config config = connector.validate(Map.of("s3.bucket.name", "audit",
         "schema.registry.url", "http://registry:8081"));

@@ -181,6 +181,24 @@ class TopicPartitionWriterIT {
   }
 
   @Test
+  void aLargeBatchIsOneMultipartObject() {
+    int records = 30_000;
+    TopicPartitionWriter writer = writer(Map.of("flush.size", Integer.toString(records),
+        "s3.part.size", Integer.toString(S3SinkConfig.MIN_PART_SIZE)));
+    GenericRecord value = GenericRecords.of(verdict(0, "t"));
+    for (long offset = 0; offset < records; offset++) {
+      writer.write(record(offset, T0), value);
+    }
+    String key = dir + "/verdicts/partition=2/verdicts+2+0000000000.avro";
+    assertThat(s3.keys(BUCKET, dir)).containsExactly(key);
+    // A multipart object's ETag ends in -<parts>; ~6.5 MB of records make two 5 MiB parts.
+    assertThat(s3.client().headObject(b -> b.bucket(BUCKET).key(key)).eTag()).endsWith("-2\"");
+    assertThat(ObjectContents.avro(s3.objects(BUCKET, key).get(key))).hasSize(records)
+        .allSatisfy(r -> assertThat(r).isEqualTo(value));
+    assertThat(writer.committableOffset()).isEqualTo(OptionalLong.of(records));
+  }
+
+  @Test
   void skipsRedeliveredRecordsAndCommitsPastSkippedOnes() {
     TopicPartitionWriter writer = writer(Map.of("flush.size", "2"));
     writer.skip(record(0, T0));

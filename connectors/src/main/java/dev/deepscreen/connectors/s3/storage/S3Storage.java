@@ -16,6 +16,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * The bucket the sink writes to: an S3 client whose requests go through one retry loop. The
@@ -33,13 +34,20 @@ public final class S3Storage implements AutoCloseable {
   }
 
   private final S3Client client;
+  private final AwsCredentialsProvider credentials;
   private final String bucket;
   private final int retries;
   private final long backoffMs;
   private final Sleeper sleeper;
 
   public S3Storage(S3Client client, String bucket, int retries, long backoffMs, Sleeper sleeper) {
+    this(client, null, bucket, retries, backoffMs, sleeper);
+  }
+
+  private S3Storage(S3Client client, AwsCredentialsProvider credentials, String bucket,
+      int retries, long backoffMs, Sleeper sleeper) {
     this.client = client;
+    this.credentials = credentials;
     this.bucket = bucket;
     this.retries = retries;
     this.backoffMs = backoffMs;
@@ -48,15 +56,15 @@ public final class S3Storage implements AutoCloseable {
 
   /** A storage for the configured bucket, endpoint and credentials. */
   public static S3Storage connect(S3SinkConfig config) {
-    return new S3Storage(client(config), config.bucket(), config.retries(),
-        config.retryBackoffMs(), Thread::sleep);
-  }
-
-  static S3Client client(S3SinkConfig config) {
     AwsCredentialsProvider credentials = config.accessKeyId() == null
         ? DefaultCredentialsProvider.builder().build()
         : StaticCredentialsProvider.create(AwsBasicCredentials.create(
             config.accessKeyId().value(), config.secretAccessKey().value()));
+    return new S3Storage(client(config, credentials), credentials, config.bucket(),
+        config.retries(), config.retryBackoffMs(), Thread::sleep);
+  }
+
+  private static S3Client client(S3SinkConfig config, AwsCredentialsProvider credentials) {
     S3ClientBuilder builder = S3Client.builder()
         .region(Region.of(config.region()))
         .credentialsProvider(credentials)
@@ -87,7 +95,7 @@ public final class S3Storage implements AutoCloseable {
 
   /** Fails with a clear message when the bucket is missing or not accessible. */
   public void checkBucket() {
-    call("check bucket " + bucket, () -> client.headBucket(b -> b.bucket(bucket)));
+    call("head bucket", () -> client.headBucket(b -> b.bucket(bucket)));
   }
 
   /**
@@ -124,5 +132,10 @@ public final class S3Storage implements AutoCloseable {
   @Override
   public void close() {
     client.close();
+    // The client does not close a provider it was given; the default chain may hold a
+    // refreshing container or instance-profile provider.
+    if (credentials instanceof SdkAutoCloseable closeable) {
+      closeable.close();
+    }
   }
 }

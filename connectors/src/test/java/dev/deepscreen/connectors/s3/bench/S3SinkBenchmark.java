@@ -3,6 +3,7 @@ package dev.deepscreen.connectors.s3.bench;
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.connectors.s3.S3SinkTask;
 import dev.deepscreen.connectors.s3.testing.S3ProxyServer;
+import dev.deepscreen.connectors.s3.testing.StubSinkTaskContext;
 import dev.deepscreen.schemas.SampleRecords;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
@@ -18,7 +19,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.sink.SinkTaskContext;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -115,7 +115,7 @@ public final class S3SinkBenchmark {
     props.put("topics.dir", prefix);
     props.put("flush.size", Integer.toString(flushSize));
     S3SinkTask task = new S3SinkTask();
-    task.initialize(new BenchContext());
+    task.initialize(new StubSinkTaskContext());
     task.start(props);
     Set<TopicPartition> partitions = new HashSet<>();
     for (int p = 0; p < PARTITIONS; p++) {
@@ -158,41 +158,5 @@ public final class S3SinkBenchmark {
     double[] sorted = values.clone();
     java.util.Arrays.sort(sorted);
     return sorted[sorted.length / 2];
-  }
-
-  /** The little of a task context the sink uses outside a worker. */
-  private static final class BenchContext implements SinkTaskContext {
-    @Override
-    public Map<String, String> configs() {
-      return Map.of();
-    }
-
-    @Override
-    public void offset(Map<TopicPartition, Long> offsets) {}
-
-    @Override
-    public void offset(TopicPartition tp, long offset) {}
-
-    @Override
-    public void timeout(long timeoutMs) {}
-
-    @Override
-    public Set<TopicPartition> assignment() {
-      return Set.of();
-    }
-
-    @Override
-    public void pause(TopicPartition... partitions) {}
-
-    @Override
-    public void resume(TopicPartition... partitions) {}
-
-    @Override
-    public void requestCommit() {}
-
-    @Override
-    public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
-      return null;
-    }
   }
 }
