@@ -12,6 +12,7 @@ import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.connectors.s3.testing.Await;
 import dev.deepscreen.connectors.s3.testing.ConnectRest;
 import dev.deepscreen.connectors.s3.testing.ObjectContents;
+import dev.deepscreen.connectors.s3.testing.S3ProxyServer;
 import dev.deepscreen.connectors.s3.testing.SinkEnvironment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +68,11 @@ class S3SinkConnectorIT {
    */
   private static void assertExactlyOnce(String prefix, String topic, String path,
       Map<Integer, List<Verdict>> sent, int flushSize) {
+    assertExactlyOnce(env.s3(), BUCKET, prefix, topic, path, sent, flushSize);
+  }
+
+  private static void assertExactlyOnce(S3ProxyServer s3, String bucket, String prefix,
+      String topic, String path, Map<Integer, List<Verdict>> sent, int flushSize) {
     List<String> expected = new ArrayList<>();
     sent.forEach((partition, records) -> {
       for (int start = 0; start < records.size(); start += flushSize) {
@@ -74,9 +80,9 @@ class S3SinkConnectorIT {
             path.replace("{p}", partition.toString()), topic, partition, start));
       }
     });
-    Await.until(WAIT, () -> env.keys(prefix + "/").size() >= expected.size(),
-        () -> env.keys(prefix + "/").toString());
-    Map<String, byte[]> objects = env.objects(prefix + "/");
+    Await.until(WAIT, () -> s3.keys(bucket, prefix + "/").size() >= expected.size(),
+        () -> s3.keys(bucket, prefix + "/").toString());
+    Map<String, byte[]> objects = s3.objects(bucket, prefix + "/");
     assertThat(objects.keySet()).containsExactlyInAnyOrderElementsOf(expected);
     objects.forEach((key, bytes) -> {
       Matcher m = KEY.matcher(key);
@@ -142,6 +148,36 @@ class S3SinkConnectorIT {
     assertExactlyOnce("restart", topic, "partition={p}", sent, 5);
     Await.until(WAIT, () -> env.committed("connect-restart-sink", topic, 3) == 3 * 50L,
         () -> "committed " + env.committed("connect-restart-sink", topic, 3));
+  }
+
+  @Test
+  void anS3OutageFailsTheTaskAndARestartResumesExactlyOnce(@TempDir Path s3Data) {
+    String topic = "verdicts-outage";
+    env.kafka().createTopic(topic, 1);
+    try (S3ProxyServer own = S3ProxyServer.start(s3Data)) {
+      own.createBucket("outage");
+      Map<String, String> config = env.config(topic, "outage", "flush.size", "5", "tasks.max",
+          "1", "partitioner", "kafka", "store.url", own.endpoint().toString(),
+          "s3.bucket.name", "outage", "s3.retries", "1", "s3.retry.backoff.ms", "100");
+      rest().putConnector("outage-sink", config);
+      Map<Integer, List<Verdict>> sent = new HashMap<>();
+      env.produce(topic, 1, 0, 10, sent);
+      Await.until(WAIT, () -> own.keys("outage", "outage/").size() == 2,
+          () -> own.keys("outage", "outage/").toString());
+
+      // S3 goes away: the next batch cannot be written, and after its retries the task fails.
+      own.stop();
+      env.produce(topic, 1, 10, 10, sent);
+      Await.until(WAIT, () -> taskState("outage-sink").equals("FAILED"),
+          () -> taskState("outage-sink"));
+
+      // S3 is back (same objects, same port); an operator restarts the task.
+      own.restart();
+      assertThat(rest().post("/connectors/outage-sink/tasks/0/restart", null).status())
+          .isEqualTo(204);
+      env.produce(topic, 1, 20, 10, sent);
+      assertExactlyOnce(own, "outage", "outage", topic, "partition={p}", sent, 5);
+    }
   }
 
   @Test

@@ -36,13 +36,16 @@ public final class S3ProxyServer implements AutoCloseable {
   public static final String REGION = "us-east-1";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-  private final Process process;
+  private final Path jar;
+  private final Path config;
   private final URI endpoint;
   private final Path log;
   private final S3Client client;
+  private Process process;
 
-  private S3ProxyServer(Process process, URI endpoint, Path log) {
-    this.process = process;
+  private S3ProxyServer(Path jar, Path config, URI endpoint, Path log) {
+    this.jar = jar;
+    this.config = config;
     this.endpoint = endpoint;
     this.log = log;
     this.client = S3Client.builder().endpointOverride(endpoint).region(Region.of(REGION))
@@ -54,8 +57,17 @@ public final class S3ProxyServer implements AutoCloseable {
         .build();
   }
 
-  /** Starts a server on a free loopback port and waits until it answers. */
+  /** Starts a server keeping objects in memory, on a free loopback port. */
   public static S3ProxyServer start() {
+    return start(null);
+  }
+
+  /**
+   * Starts a server on a free loopback port and waits until it answers. With a directory, the
+   * objects are kept there (filesystem backend) and survive {@link #restart()}; without, in
+   * memory.
+   */
+  public static S3ProxyServer start(Path dataDir) {
     Path jar = Path.of(System.getProperty("s3proxy.jar", "target/s3proxy/s3proxy.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run the build through"
@@ -71,22 +83,50 @@ public final class S3ProxyServer implements AutoCloseable {
       props.setProperty("s3proxy.authorization", "aws-v2-or-v4");
       props.setProperty("s3proxy.identity", ACCESS_KEY);
       props.setProperty("s3proxy.credential", SECRET_KEY);
-      props.setProperty("jclouds.provider", "transient-nio2");
       props.setProperty("jclouds.identity", "unused");
       props.setProperty("jclouds.credential", "unused");
+      if (dataDir == null) {
+        props.setProperty("jclouds.provider", "transient-nio2");
+      } else {
+        props.setProperty("jclouds.provider", "filesystem-nio2");
+        props.setProperty("jclouds.filesystem.basedir", dataDir.toAbsolutePath().toString());
+      }
       try (var out = Files.newBufferedWriter(config)) {
         props.store(out, "S3Proxy of a test");
       }
-      Path log = dir.resolve("s3proxy-" + port + ".log");
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process process = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", jar.toString(),
-          "org.gaul.s3proxy.Main", "--properties", config.toString()))
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      S3ProxyServer server = new S3ProxyServer(process, endpoint, log);
-      server.awaitReady();
+      S3ProxyServer server = new S3ProxyServer(jar, config, endpoint,
+          dir.resolve("s3proxy-" + port + ".log"));
+      server.launch();
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start S3Proxy", e);
+    }
+  }
+
+  private void launch() throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    process = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", jar.toString(),
+        "org.gaul.s3proxy.Main", "--properties", config.toString()))
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+    awaitReady();
+  }
+
+  /** Kills the server, as an outage would; {@link #restart()} brings it back on the same port. */
+  public void stop() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public void restart() {
+    try {
+      launch();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot restart S3Proxy", e);
     }
   }
 
@@ -171,6 +211,9 @@ public final class S3ProxyServer implements AutoCloseable {
   @Override
   public void close() {
     client.close();
+    if (!process.isAlive()) {
+      return;
+    }
     process.destroy();
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
