@@ -134,8 +134,8 @@ class S3SinkConnectorIT {
     assertThat(rest().post("/connectors/restart-sink/tasks/0/restart", null).status())
         .isEqualTo(204);
     env.produce(topic, 3, 20, 10, sent);
-    int before = env.keys("restart/").size();
-    Await.until(WAIT, () -> env.keys("restart/").size() > before,
+    // 30 records a partition at flush.size 5: objects at offsets 0, 5, ..., 25 in each of 3.
+    Await.until(WAIT, () -> env.keys("restart/").size() == 18,
         () -> env.keys("restart/").toString());
 
     // The whole worker goes away while records keep arriving; a new one resumes.
