@@ -12,7 +12,6 @@ import dev.deepscreen.schemas.SampleRecords;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.FakeSchemaRegistryServer;
 import dev.deepscreen.schemas.serde.AvroSerde;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,15 +59,9 @@ class S3SinkTaskIT {
   }
 
   private static Map<String, String> props(String bucket, String dir) {
-    Map<String, String> props = new HashMap<>();
-    props.put("s3.bucket.name", bucket);
+    Map<String, String> props = s3.sinkProperties(bucket);
     props.put("schema.registry.url", registry.url());
     props.put("schema.registry.retries", "0");
-    props.put("store.url", s3.endpoint().toString());
-    props.put("s3.path.style.access.enabled", "true");
-    props.put("s3.request.checksum.calculation", "when_required");
-    props.put("aws.access.key.id", S3ProxyServer.ACCESS_KEY);
-    props.put("aws.secret.access.key", S3ProxyServer.SECRET_KEY);
     props.put("topics.dir", dir);
     props.put("flush.size", "2");
     props.put("s3.retries", "0");

@@ -10,7 +10,6 @@ import dev.deepscreen.connectors.s3.testing.MutableClock;
 import dev.deepscreen.connectors.s3.testing.ObjectContents;
 import dev.deepscreen.connectors.s3.testing.S3ProxyServer;
 import dev.deepscreen.schemas.SampleRecords;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -68,14 +67,8 @@ class TopicPartitionWriterIT {
   }
 
   private TopicPartitionWriter writer(Map<String, String> extra) {
-    Map<String, String> props = new HashMap<>();
-    props.put("s3.bucket.name", BUCKET);
+    Map<String, String> props = s3.sinkProperties(BUCKET);
     props.put("schema.registry.url", "mock://writer-it");
-    props.put("store.url", s3.endpoint().toString());
-    props.put("s3.path.style.access.enabled", "true");
-    props.put("s3.request.checksum.calculation", "when_required");
-    props.put("aws.access.key.id", S3ProxyServer.ACCESS_KEY);
-    props.put("aws.secret.access.key", S3ProxyServer.SECRET_KEY);
     props.put("topics.dir", dir);
     props.putAll(extra);
     S3SinkConfig config = new S3SinkConfig(props);

@@ -33,9 +33,11 @@ public enum CompatibilityLevel {
   private static String problem(Schema reader, Schema writer) {
     SchemaCompatibility.SchemaPairCompatibility result =
         SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
-    if (result.getType() == SchemaCompatibilityType.COMPATIBLE) {
-      return null;
-    }
+    return result.getType() == SchemaCompatibilityType.COMPATIBLE ? null : describe(result);
+  }
+
+  /** Each incompatibility of a reader/writer check with its location, for messages. */
+  public static String describe(SchemaCompatibility.SchemaPairCompatibility result) {
     return result.getResult().getIncompatibilities().stream()
         .map(i -> i.getType() + " at " + i.getLocation() + ": " + i.getMessage())
         .reduce((a, b) -> a + "; " + b)

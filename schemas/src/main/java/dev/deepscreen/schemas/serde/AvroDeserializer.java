@@ -1,5 +1,6 @@
 package dev.deepscreen.schemas.serde;
 
+import dev.deepscreen.schemas.registry.CompatibilityLevel;
 import dev.deepscreen.schemas.registry.SchemaRegistries;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
@@ -111,9 +112,7 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     SchemaCompatibility.SchemaPairCompatibility compatibility =
         SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
     if (compatibility.getType() != SchemaCompatibilityType.COMPATIBLE) {
-      String problems = compatibility.getResult().getIncompatibilities().stream()
-          .map(i -> i.getType() + " at " + i.getLocation() + ": " + i.getMessage())
-          .reduce((a, b) -> a + "; " + b).orElse(compatibility.getDescription());
+      String problems = CompatibilityLevel.describe(compatibility);
       throw new SchemaResolutionException("Record of topic " + topic + " was written with schema id "
           + id + " (" + writer.getFullName() + "), which cannot be read as "
           + readerSchema.getFullName() + ": " + problems);

@@ -9,7 +9,6 @@ import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.schemas.serde.AvroSerde;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -104,14 +103,8 @@ public final class S3SinkBenchmark {
   /** Feeds the records to a task in Connect-sized batches of 500; nanoseconds taken. */
   private static long runSink(S3ProxyServer s3, String scope, List<SinkRecord> records,
       int flushSize, String prefix) {
-    Map<String, String> props = new HashMap<>();
-    props.put("s3.bucket.name", "bench");
+    Map<String, String> props = s3.sinkProperties("bench");
     props.put("schema.registry.url", "mock://" + scope);
-    props.put("store.url", s3.endpoint().toString());
-    props.put("s3.path.style.access.enabled", "true");
-    props.put("s3.request.checksum.calculation", "when_required");
-    props.put("aws.access.key.id", S3ProxyServer.ACCESS_KEY);
-    props.put("aws.secret.access.key", S3ProxyServer.SECRET_KEY);
     props.put("topics.dir", prefix);
     props.put("flush.size", Integer.toString(flushSize));
     S3SinkTask task = new S3SinkTask();

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -180,6 +181,21 @@ public final class S3ProxyServer implements AutoCloseable {
   /** The endpoint, for {@code store.url}. */
   public URI endpoint() {
     return endpoint;
+  }
+
+  /**
+   * The sink settings that reach this server's {@code bucket}: endpoint, path-style access,
+   * static keys, and checksums only when required (see the README). Mutable, to add to.
+   */
+  public Map<String, String> sinkProperties(String bucket) {
+    Map<String, String> props = new HashMap<>();
+    props.put("s3.bucket.name", bucket);
+    props.put("store.url", endpoint.toString());
+    props.put("s3.path.style.access.enabled", "true");
+    props.put("s3.request.checksum.calculation", "when_required");
+    props.put("aws.access.key.id", ACCESS_KEY);
+    props.put("aws.secret.access.key", SECRET_KEY);
+    return props;
   }
 
   /** A client of this server (owned by it). */
