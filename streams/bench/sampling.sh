@@ -10,8 +10,9 @@ threads=${2:-1}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-./mvnw -q -o -pl streams -am test-compile -DskipTests
-./mvnw -q -o -pl streams dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null
+# One invocation, so that the reactor resolves the schemas module without an install.
+./mvnw -q -o -pl streams -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test
 photo=streams/target/face-photos/sample5.jpg
 
 clips=()

@@ -51,7 +51,7 @@ final class VideoExtractor implements Processor<String, VideoEvent, String, Spec
     this.context = context;
     this.sources = config.videoSources();
     this.extractor = new FaceExtractor(
-        new VideoDecoder(config.decodeLimits(), config.decoderThreads()),
+        new VideoDecoder(config.decodeLimits(), config.decoderThreads(), true),
         FaceDetector.ultraFace(config.detectorSettings()), config.cropper(),
         config.framesPerVideo(), config.jpegQuality());
   }

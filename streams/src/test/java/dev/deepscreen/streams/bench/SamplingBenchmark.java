@@ -9,11 +9,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.zip.CRC32;
+import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Median milliseconds per video for sampling 32 frames, and for sampling plus face detection and
- * cropping, over {@code runs} runs after one warm-up. Run by {@code streams/bench/sampling.sh},
- * which measures the peers on the same clips in the same run. Not a test.
+ * Median milliseconds per video for sampling 32 frames (leaving unsampled frames undecoded where
+ * possible, and decoding every frame), and for sampling plus face detection and cropping, over
+ * {@code runs} runs after one warm-up. Before timing, checks that both ways of sampling hand over
+ * the same frames, pixel for pixel. Run by {@code streams/bench/sampling.sh}, which measures the
+ * peers on the same clips in the same run. Not a test.
  *
  * <p>Arguments: runs, decoder threads (0 = FFmpeg's choice), then video files.
  */
@@ -21,23 +25,48 @@ public final class SamplingBenchmark {
   public static void main(String[] args) throws Exception {
     int runs = Integer.parseInt(args[0]);
     int threads = Integer.parseInt(args[1]);
-    VideoDecoder decoder = new VideoDecoder(DecodeLimits.DEFAULTS, threads);
-    try (FaceExtractor extractor = new FaceExtractor(decoder,
+    VideoDecoder skipping = new VideoDecoder(DecodeLimits.DEFAULTS, threads, true);
+    VideoDecoder everyFrame = new VideoDecoder(DecodeLimits.DEFAULTS, threads, false);
+    try (FaceExtractor extractor = new FaceExtractor(skipping,
         FaceDetector.ultraFace(FaceDetector.Settings.DEFAULTS), new FaceCropper(380, 0.3), 32,
         90)) {
       for (int i = 2; i < args.length; i++) {
         Path clip = Path.of(args[i]);
-        int[] sampled = {0};
-        double sampling = median(runs, () -> {
-          sampled[0] = 0;
-          decoder.sample(clip, 32, (index, ts, bgr) -> sampled[0]++);
-        });
+        List<String> skipped = fingerprints(skipping, clip);
+        List<String> all = fingerprints(everyFrame, clip);
+        if (!skipped.equals(all)) {
+          throw new IllegalStateException(clip + ": the sampled frames differ: " + skipped
+              + " versus " + all);
+        }
+        long[] decoded = {0};
+        double sampling = median(runs, () -> decoded[0] = skipping.sample(clip, 32,
+            (index, ts, bgr) -> { }).framesDecoded());
+        double decodingAll = median(runs, () -> everyFrame.sample(clip, 32,
+            (index, ts, bgr) -> { }));
         int[] faces = {0};
         double withFaces = median(runs, () -> faces[0] = extractor.extract(clip).faces().size());
-        System.out.printf("%s sample_ms=%.1f frames=%d sample_detect_crop_ms=%.1f faces=%d%n",
-            clip.getFileName(), sampling, sampled[0], withFaces, faces[0]);
+        System.out.printf("%s sample_ms=%.1f frames=%d decoded=%d same_pixels=true"
+            + " decode_all_ms=%.1f sample_detect_crop_ms=%.1f faces=%d%n", clip.getFileName(),
+            sampling, skipped.size(), decoded[0], decodingAll, withFaces, faces[0]);
       }
     }
+  }
+
+  /** Index and CRC-32 of the pixels of each sampled frame. */
+  private static List<String> fingerprints(VideoDecoder decoder, Path clip) throws Exception {
+    List<String> frames = new ArrayList<>();
+    decoder.sample(clip, 32, (index, ts, bgr) -> frames.add(index + ":" + crc(bgr)));
+    return frames;
+  }
+
+  private static long crc(Mat bgr) {
+    byte[] row = new byte[(int) (bgr.cols() * bgr.elemSize())];
+    CRC32 crc = new CRC32();
+    for (int y = 0; y < bgr.rows(); y++) {
+      bgr.ptr(y).get(row);
+      crc.update(row);
+    }
+    return crc.getValue();
   }
 
   private interface Run {

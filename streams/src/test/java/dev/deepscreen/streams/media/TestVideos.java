@@ -45,6 +45,18 @@ public final class TestVideos {
    */
   public static Path panningClip(Path target, String photo, Codec codec, int width, int height,
       int frames, double fps, int displayRotation) throws FrameRecorder.Exception {
+    return panningClip(target, photo, codec, width, height, frames, fps, displayRotation,
+        (int) Math.round(fps), -1);
+  }
+
+  /**
+   * As {@link #panningClip(Path, String, Codec, int, int, int, double, int)}, with a keyframe
+   * every {@code gopSize} frames and up to {@code bFrames} B-frames in a row (negative: the
+   * encoder's default; OpenH264 makes none).
+   */
+  public static Path panningClip(Path target, String photo, Codec codec, int width, int height,
+      int frames, double fps, int displayRotation, int gopSize, int bFrames)
+      throws FrameRecorder.Exception {
     try (Mat source = FacePhotos.read(photo);
         FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(target.toFile(), width, height, 0);
         OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat()) {
@@ -53,7 +65,8 @@ public final class TestVideos {
       recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
       recorder.setFrameRate(fps);
       recorder.setVideoBitrate(Math.max(200_000, width * height * 3));
-      recorder.setGopSize((int) Math.round(fps));
+      recorder.setGopSize(gopSize);
+      recorder.setMaxBFrames(bFrames);
       if (displayRotation != 0) {
         recorder.setDisplayRotation(displayRotation);
       }
