@@ -62,11 +62,31 @@ final class MediaInput implements AutoCloseable {
   private AVFrame frame;
   private final AVStream stream;
   private final int streamIndex;
+  // Read once: each read of a struct field by value allocates a native copy.
+  private final int timeBaseNum;
+  private final int timeBaseDen;
+  private final long startTime;
+  private final double frameRate;
 
   private MediaInput(AVFormatContext format, int streamIndex) {
     this.format = format;
     this.streamIndex = streamIndex;
     this.stream = streamIndex < 0 ? null : format.streams(streamIndex);
+    if (stream == null) {
+      timeBaseNum = 1;
+      timeBaseDen = 1;
+      startTime = 0;
+      frameRate = 0;
+    } else {
+      try (AVRational base = stream.time_base(); AVRational average = stream.avg_frame_rate();
+          AVRational real = stream.r_frame_rate()) {
+        timeBaseNum = base.num();
+        timeBaseDen = base.den() == 0 ? 1 : base.den();
+        startTime = stream.start_time() == AV_NOPTS_VALUE ? 0 : stream.start_time();
+        AVRational rate = average.num() > 0 && average.den() > 0 ? average : real;
+        frameRate = rate.num() > 0 && rate.den() > 0 ? (double) rate.num() / rate.den() : 0;
+      }
+    }
     this.packet = av_packet_alloc();
     this.frame = av_frame_alloc();
   }
@@ -138,27 +158,24 @@ final class MediaInput implements AutoCloseable {
 
   /** The average frame rate the stream declares, or 0. */
   double frameRate() {
-    AVRational rate = stream.avg_frame_rate();
-    if (rate.num() <= 0 || rate.den() <= 0) {
-      rate = stream.r_frame_rate();
-    }
-    return rate.num() > 0 && rate.den() > 0 ? (double) rate.num() / rate.den() : 0;
+    live();
+    return frameRate;
   }
 
   /** The frame count the container declares, or -1. */
   long declaredFrames() {
+    live();
     long frames = stream.nb_frames();
     return frames > 0 ? frames : -1;
   }
 
   /** Milliseconds from the stream's start to {@code pts}, or -1 for a missing timestamp. */
   long millis(long pts) {
+    live();
     if (pts == AV_NOPTS_VALUE) {
       return -1;
     }
-    long start = stream.start_time() == AV_NOPTS_VALUE ? 0 : stream.start_time();
-    AVRational base = stream.time_base();
-    return Math.round((pts - start) * 1000.0 * base.num() / base.den());
+    return Math.round((pts - startTime) * 1000.0 * timeBaseNum / timeBaseDen);
   }
 
   /**
@@ -217,7 +234,9 @@ final class MediaInput implements AutoCloseable {
     }
     decoder = avcodec_alloc_context3(codec);
     check(avcodec_parameters_to_context(decoder, parameters()), "set up the decoder");
-    decoder.pkt_timebase(stream.time_base());
+    try (AVRational base = stream.time_base()) {
+      decoder.pkt_timebase(base);
+    }
     AVDictionary options = new AVDictionary(null);
     try {
       av_dict_set(options, "threads", threads == 0 ? "auto" : Integer.toString(threads), 0);
