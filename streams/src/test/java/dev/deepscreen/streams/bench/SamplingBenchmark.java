@@ -26,7 +26,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * the reference solution's reader (Python OpenCV, {@code streams/bench/reference_reader.py}) and
  * the ffmpeg CLI selecting the same 32 frames. The readers take turns, clip by clip, in every
  * round, so that a shared machine's load falls on all of them alike; the medians over the rounds
- * are printed. Before timing, checks that both ways of decoding hand over the same frames, pixel
+ * are printed. Besides wall-clock time, the CPU time of the process (all threads, FFmpeg's
+ * included) is measured for this project's sampling and for the reference reader: on a busy
+ * machine a reader with more threads gets a larger share of the cores, which the CPU time does
+ * not reward. Before timing, checks that both ways of decoding hand over the same frames, pixel
  * for pixel. Run by {@code streams/bench/sampling.sh}. Not a test.
  *
  * <p>Arguments: rounds, decoder threads (0 = FFmpeg's choice), then video files. System
@@ -45,7 +48,7 @@ public final class SamplingBenchmark {
     VideoDecoder skipping = new VideoDecoder(DecodeLimits.DEFAULTS, threads, true);
     VideoDecoder everyFrame = new VideoDecoder(DecodeLimits.DEFAULTS, threads, false);
     String[] readers = {"deepscreen", "deepscreen_decode_all", "deepscreen_detect_crop",
-        "reference", "ffmpeg_cli"};
+        "reference", "ffmpeg_cli", "deepscreen_cpu", "reference_cpu"};
     Map<Path, Map<String, List<Double>>> times = new LinkedHashMap<>();
     Map<Path, String> notes = new LinkedHashMap<>();
     try (FaceExtractor extractor = new FaceExtractor(skipping,
@@ -72,25 +75,30 @@ public final class SamplingBenchmark {
       for (int round = 0; round < rounds; round++) {
         for (Path clip : clips) {
           Map<String, List<Double>> t = times.get(clip);
+          long cpu = processCpuNanos();
           t.get("deepscreen").add(millis(() -> skipping.sample(clip, FRAMES, (i, ts, m) -> { })));
+          t.get("deepscreen_cpu").add((processCpuNanos() - cpu) / 1e6);
           t.get("deepscreen_decode_all").add(millis(() -> everyFrame.sample(clip, FRAMES,
               (i, ts, m) -> { })));
           t.get("deepscreen_detect_crop").add(millis(() -> extractor.extract(clip)));
-          t.get("reference").add(reference(python, clip));
+          double[] reference = reference(python, clip);
+          t.get("reference").add(reference[0]);
+          t.get("reference_cpu").add(reference[1]);
           t.get("ffmpeg_cli").add(millis(() -> run(ffmpegCommands.get(clip))));
         }
       }
     }
     System.out.println("clip | " + String.join(" | ", readers)
-        + " | reference/deepscreen | deepscreen/ffmpeg_cli | notes");
+        + " | reference/deepscreen | deepscreen/ffmpeg_cli | reference/deepscreen CPU | notes");
     for (Path clip : clips) {
       Map<String, Double> median = times.get(clip).entrySet().stream().collect(Collectors.toMap(
           Map.Entry::getKey, e -> median(e.getValue()), (a, b) -> a, LinkedHashMap::new));
-      System.out.printf("%s | %s | %.2f | %.2f | %s%n", clip.getFileName(),
+      System.out.printf("%s | %s | %.2f | %.2f | %.2f | %s%n", clip.getFileName(),
           median.values().stream().map(m -> String.format("%.0f", m))
               .collect(Collectors.joining(" | ")),
           median.get("reference") / median.get("deepscreen"),
-          median.get("deepscreen") / median.get("ffmpeg_cli"), notes.get(clip));
+          median.get("deepscreen") / median.get("ffmpeg_cli"),
+          median.get("reference_cpu") / median.get("deepscreen_cpu"), notes.get(clip));
     }
   }
 
@@ -104,14 +112,23 @@ public final class SamplingBenchmark {
         "-pix_fmt", "bgr24", "-y", "/dev/null");
   }
 
-  /** One timed run of the reference reader, as the reader measures itself (after a warm-up). */
-  private static double reference(String python, Path clip) throws Exception {
+  /**
+   * One timed run of the reference reader, as the reader measures itself (after a warm-up):
+   * wall-clock and CPU milliseconds.
+   */
+  private static double[] reference(String python, Path clip) throws Exception {
     String out = run(List.of(python, "streams/bench/reference_reader.py", clip.toString(), "1"));
     String[] fields = out.trim().split("\\s+");
     if (!fields[1].equals(Integer.toString(FRAMES))) {
       throw new IllegalStateException("The reference reader returned " + fields[1] + " frames");
     }
-    return Double.parseDouble(fields[0]);
+    return new double[] {Double.parseDouble(fields[0]), Double.parseDouble(fields[2])};
+  }
+
+  /** CPU time of this process, all threads (FFmpeg's too). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static String run(List<String> command) throws IOException, InterruptedException {
