@@ -1,0 +1,117 @@
+package dev.deepscreen.streams.app;
+
+import dev.deepscreen.schemas.registry.SchemaRegistries;
+import dev.deepscreen.schemas.registry.SchemaRegistryClient;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * One or more stages running in this JVM, each its own Kafka Streams application with its own
+ * registry client. {@link #run} runs them as a process until the JVM is asked to stop or one
+ * fails; the embedded mode starts and closes them itself.
+ */
+public final class StageProcess implements AutoCloseable {
+
+  /** One started stage. */
+  public record RunningStage(String name, KafkaStreams streams) {}
+
+  private final List<RunningStage> stages = new ArrayList<>();
+  private final List<SchemaRegistryClient> registries = new ArrayList<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  private StageProcess() {}
+
+  /**
+   * Creates and starts the stages. Does not check their inputs (see {@link
+   * StageRunner#checkInputs}).
+   */
+  public static StageProcess start(List<? extends StageRunner.Configured<?>> stages,
+      StageMetrics metrics) {
+    StageProcess process = new StageProcess();
+    try {
+      for (StageRunner.Configured<?> stage : stages) {
+        SchemaRegistryClient registry = SchemaRegistries.connect(stage.config());
+        process.registries.add(registry);
+        KafkaStreams streams = stage.create(registry, metrics);
+        streams.setStateListener((now, before) -> {
+          if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+            process.stopped.countDown();
+          }
+        });
+        process.stages.add(new RunningStage(stage.runner().name(), streams));
+      }
+      process.stages.forEach(stage -> stage.streams().start());
+      return process;
+    } catch (RuntimeException e) {
+      process.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Checks the stages' inputs, starts them and runs until the JVM is asked to stop or a stage
+   * fails or stops; returns the exit code of {@link StageRunner}.
+   */
+  public static int run(List<? extends StageRunner.Configured<?>> stages, PrintStream err) {
+    return run(stages, err, StopSignal.jvmShutdown());
+  }
+
+  /** {@link #run(List, PrintStream)} until {@code signal} says stop. */
+  public static int run(List<? extends StageRunner.Configured<?>> stages, PrintStream err,
+      StopSignal signal) {
+    for (StageRunner.Configured<?> stage : stages) {
+      try {
+        stage.checkInputs();
+      } catch (IllegalStateException e) {
+        err.println(e.getMessage());
+        return StageRunner.EXIT_FAILED;
+      }
+    }
+    CountDownLatch closed = new CountDownLatch(1);
+    StageProcess process = start(stages, StageMetrics.none());
+    Runnable withdraw = signal.register(process.stopped::countDown, closed);
+    try {
+      process.awaitStop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      process.close();
+      closed.countDown();
+      withdraw.run();
+    }
+    for (RunningStage stage : process.stages) {
+      if (stage.streams().state() == KafkaStreams.State.ERROR) {
+        err.println(stage.name() + " failed; see its log for the cause");
+        return StageRunner.EXIT_FAILED;
+      }
+    }
+    return StageRunner.EXIT_OK;
+  }
+
+  /** Waits until a stage fails or stops, or {@link #close} is called. */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  /** The stages, in the order started. */
+  public List<RunningStage> stages() {
+    return List.copyOf(stages);
+  }
+
+  /** Whether every stage is RUNNING (processing, not rebalancing or starting). */
+  public boolean ready() {
+    return !stages.isEmpty()
+        && stages.stream().allMatch(s -> s.streams().state() == KafkaStreams.State.RUNNING);
+  }
+
+  /** Closes every stage, leaving their consumer groups, then the registry clients. */
+  @Override
+  public void close() {
+    stopped.countDown();
+    stages.forEach(stage -> StageRunner.close(stage.streams()));
+    registries.forEach(SchemaRegistryClient::close);
+  }
+}

@@ -1,0 +1,130 @@
+package dev.deepscreen.streams.cli;
+
+import dev.deepscreen.avro.VideoEvent;
+import dev.deepscreen.schemas.Topics;
+import dev.deepscreen.schemas.registry.SchemaRegistryClient;
+import dev.deepscreen.schemas.serde.AvroSerdeConfig;
+import dev.deepscreen.streams.app.StageRunner;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code deepscreen submit}: one {@link VideoEvent} per file or URI on the video-events topic,
+ * printing {@code <event id> TAB <video id> TAB <uri>} for each.
+ */
+@Command(name = "submit", mixinStandardHelpOptions = true,
+    description = {"Submits videos for screening: one video event per file or URI. Files become"
+        + " absolute file: URIs, which the extraction stage reads only under extract.file.roots.",
+        "Prints one line per event: event id, video id and URI, separated by tabs."})
+final class SubmitCommand implements Callable<Integer> {
+
+  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
+
+  private final CommandContext context;
+  private final Clock clock;
+
+  @Mixin
+  ConfigOption config;
+
+  @Parameters(paramLabel = "FILE_OR_URI", arity = "1..*",
+      description = "Video files, or file:, s3:, http(s): URIs.")
+  List<String> references;
+
+  @Option(names = "--video-id", paramLabel = "ID",
+      description = "The video id, with a single video (default: the file name).")
+  String videoId;
+
+  @Option(names = "--source", paramLabel = "NAME", defaultValue = "deepscreen-cli",
+      description = "The producing system recorded in the event (default: ${DEFAULT-VALUE}).")
+  String source;
+
+  @Option(names = "--tenant", paramLabel = "NAME", description = "The tenant of the videos.")
+  String tenant;
+
+  @Option(names = {"-a", "--attribute"}, paramLabel = "KEY=VALUE",
+      description = "An attribute copied onto the verdict; repeatable.")
+  Map<String, String> attributes = new LinkedHashMap<>();
+
+  SubmitCommand(CommandContext context) {
+    this(context, Clock.systemUTC());
+  }
+
+  SubmitCommand(CommandContext context, Clock clock) {
+    this.context = context;
+    this.clock = clock;
+  }
+
+  @Override
+  public Integer call() {
+    if (videoId != null && references.size() > 1) {
+      throw new CommandException(StageRunner.EXIT_USAGE,
+          "--video-id names one video; " + references.size() + " were given");
+    }
+    List<URI> uris = references.stream().map(VideoReferences::toUri).toList();
+    ClientSettings settings = new ClientSettings(context.settings(config.file));
+    AvroSerdeConfig serdeConfig = settings.serde();
+    Map<String, Object> producerProps = settings.producer();
+    producerProps.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+    producerProps.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    try (SchemaRegistryClient registry = settings.registry(serdeConfig);
+        KafkaProducer<String, VideoEvent> producer = new KafkaProducer<>(producerProps,
+            new StringSerializer(), Topics.VIDEO_EVENTS.valueSerde(registry,
+                serdeConfig.autoRegisterSchemas()).serializer())) {
+      List<VideoEvent> events = new ArrayList<>();
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
+      for (URI uri : uris) {
+        VideoEvent event = VideoEvent.newBuilder().setEventId(UUID.randomUUID())
+            .setVideoId(videoId != null ? videoId : VideoReferences.videoId(uri))
+            .setUri(uri.toString()).setSubmittedAt(clock.instant()).setSource(source)
+            .setTenant(tenant).setAttributes(new LinkedHashMap<>(attributes)).build();
+        events.add(event);
+        sent.add(producer.send(new ProducerRecord<>(Topics.VIDEO_EVENTS.name(),
+            event.getEventId().toString(), event)));
+      }
+      producer.flush();
+      for (int i = 0; i < events.size(); i++) {
+        await(sent.get(i), events.get(i));
+        VideoEvent event = events.get(i);
+        context.out().println(event.getEventId() + "\t" + event.getVideoId() + "\t"
+            + event.getUri());
+      }
+      return StageRunner.EXIT_OK;
+    } catch (org.apache.kafka.common.errors.SerializationException e) {
+      throw new CommandException(StageRunner.EXIT_FAILED, "Cannot serialize the video event: "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static void await(Future<RecordMetadata> send, VideoEvent event) {
+    try {
+      send.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CommandException(StageRunner.EXIT_FAILED, "Interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new CommandException(StageRunner.EXIT_FAILED, "Cannot submit " + event.getUri()
+          + ": " + cause.getMessage(), cause);
+    }
+  }
+}
