@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -15,10 +16,7 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 public final class StageProcess implements AutoCloseable {
 
-  /** One started stage. */
-  public record RunningStage(String name, KafkaStreams streams) {}
-
-  private final List<RunningStage> stages = new ArrayList<>();
+  private final List<StageInstance> stages = new ArrayList<>();
   private final List<SchemaRegistryClient> registries = new ArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -27,6 +25,9 @@ public final class StageProcess implements AutoCloseable {
   /**
    * Creates and starts the stages. Does not check their inputs (see {@link
    * StageRunner#checkInputs}).
+   *
+   * @throws ConfigException if a stage's shared resource cannot be opened (nothing is left
+   *     running)
    */
   public static StageProcess start(List<? extends StageRunner.Configured<?>> stages,
       StageMetrics metrics) {
@@ -35,15 +36,15 @@ public final class StageProcess implements AutoCloseable {
       for (StageRunner.Configured<?> stage : stages) {
         SchemaRegistryClient registry = SchemaRegistries.connect(stage.config());
         process.registries.add(registry);
-        KafkaStreams streams = stage.create(registry, metrics);
-        streams.setStateListener((now, before) -> {
+        StageInstance instance = stage.create(registry, metrics);
+        process.stages.add(instance);
+        instance.streams().setStateListener((now, before) -> {
           if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
             process.stopped.countDown();
           }
         });
-        process.stages.add(new RunningStage(stage.runner().name(), streams));
       }
-      process.stages.forEach(stage -> stage.streams().start());
+      process.stages.forEach(StageInstance::start);
       return process;
     } catch (RuntimeException e) {
       process.close();
@@ -71,7 +72,13 @@ public final class StageProcess implements AutoCloseable {
       }
     }
     CountDownLatch closed = new CountDownLatch(1);
-    StageProcess process = start(stages, StageMetrics.none());
+    StageProcess process;
+    try {
+      process = start(stages, StageMetrics.none());
+    } catch (ConfigException e) {
+      err.println("Invalid settings: " + e.getMessage());
+      return StageRunner.EXIT_CONFIG;
+    }
     Runnable withdraw = signal.register(process.stopped::countDown, closed);
     try {
       process.awaitStop();
@@ -82,7 +89,7 @@ public final class StageProcess implements AutoCloseable {
       closed.countDown();
       withdraw.run();
     }
-    for (RunningStage stage : process.stages) {
+    for (StageInstance stage : process.stages) {
       if (stage.streams().state() == KafkaStreams.State.ERROR) {
         err.println(stage.name() + " failed; see its log for the cause");
         return StageRunner.EXIT_FAILED;
@@ -97,7 +104,7 @@ public final class StageProcess implements AutoCloseable {
   }
 
   /** The stages, in the order started. */
-  public List<RunningStage> stages() {
+  public List<StageInstance> stages() {
     return List.copyOf(stages);
   }
 
@@ -111,7 +118,7 @@ public final class StageProcess implements AutoCloseable {
   @Override
   public void close() {
     stopped.countDown();
-    stages.forEach(stage -> StageRunner.close(stage.streams()));
+    stages.forEach(StageInstance::close);
     registries.forEach(SchemaRegistryClient::close);
   }
 }

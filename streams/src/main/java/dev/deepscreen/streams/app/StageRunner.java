@@ -43,6 +43,20 @@ public final class StageRunner<C extends StageConfig> {
     void build(StreamsBuilder builder, C config, SchemaRegistryClient registry);
   }
 
+  /**
+   * Adds a stage's processing to a builder, given also a resource the stage's tasks share (the
+   * scorer's models), which lives as long as the stage.
+   */
+  @FunctionalInterface
+  public interface SharedResourceTopologyFunction<C, R> {
+    void build(StreamsBuilder builder, C config, SchemaRegistryClient registry, R resource);
+  }
+
+  /** Builds the topology and answers what it holds that must be closed after the streams. */
+  private interface StageBuilder<C> {
+    AutoCloseable build(StreamsBuilder builder, C config, SchemaRegistryClient registry);
+  }
+
   /** A stage with its validated settings, ready to be checked and created. */
   public record Configured<C extends StageConfig>(StageRunner<C> runner, C config) {
 
@@ -52,14 +66,14 @@ public final class StageRunner<C extends StageConfig> {
     }
 
     /** See {@link StageRunner#create(StageConfig, SchemaRegistryClient, StageMetrics)}. */
-    public KafkaStreams create(SchemaRegistryClient registry, StageMetrics metrics) {
+    public StageInstance create(SchemaRegistryClient registry, StageMetrics metrics) {
       return runner.create(config, registry, metrics);
     }
   }
 
   private final String name;
   private final Function<Map<String, String>, C> configFactory;
-  private final TopologyFunction<C> topology;
+  private final StageBuilder<C> topology;
   private final List<String> coPartitionedInputs;
 
   /**
@@ -71,10 +85,40 @@ public final class StageRunner<C extends StageConfig> {
    */
   public StageRunner(String name, Function<Map<String, String>, C> configFactory,
       TopologyFunction<C> topology, List<String> coPartitionedInputs) {
+    this(name, configFactory, (StageBuilder<C>) (builder, config, registry) -> {
+      topology.build(builder, config, registry);
+      return () -> { };
+    }, coPartitionedInputs);
+  }
+
+  private StageRunner(String name, Function<Map<String, String>, C> configFactory,
+      StageBuilder<C> topology, List<String> coPartitionedInputs) {
     this.name = name;
     this.configFactory = configFactory;
     this.topology = topology;
     this.coPartitionedInputs = List.copyOf(coPartitionedInputs);
+  }
+
+  /**
+   * A runner for a stage whose tasks share a resource, opened once per process before the
+   * topology is built and closed after the Kafka Streams application.
+   *
+   * @param resource opens the resource from the settings; throws ConfigException when the
+   *     settings name something unusable
+   */
+  public static <C extends StageConfig, R extends AutoCloseable> StageRunner<C> withSharedResource(
+      String name, Function<Map<String, String>, C> configFactory, Function<C, R> resource,
+      SharedResourceTopologyFunction<C, R> topology, List<String> coPartitionedInputs) {
+    return new StageRunner<>(name, configFactory, (StageBuilder<C>) (builder, config, registry) -> {
+      R shared = resource.apply(config);
+      try {
+        topology.build(builder, config, registry, shared);
+      } catch (RuntimeException e) {
+        closeQuietly(shared, e);
+        throw e;
+      }
+      return shared;
+    }, coPartitionedInputs);
   }
 
   /** Reads the settings, then runs the stage until stopped; returns the exit code. */
@@ -124,23 +168,33 @@ public final class StageRunner<C extends StageConfig> {
   }
 
   /**
-   * The stage's Kafka Streams application, not started, recording nothing beyond Kafka Streams'
-   * own metrics. The caller closes it, before the registry client.
+   * The stage, not started, recording nothing beyond Kafka Streams' own metrics: its Kafka
+   * Streams application and what its tasks share. The caller closes it, before the registry
+   * client.
+   *
+   * @throws ConfigException if a shared resource named by the settings cannot be opened
    */
-  public KafkaStreams create(C config, SchemaRegistryClient registry) {
+  public StageInstance create(C config, SchemaRegistryClient registry) {
     return create(config, registry, StageMetrics.none());
   }
 
   /**
-   * The stage's Kafka Streams application, not started, whose processors record into {@code
-   * metrics} (see {@link StageMetrics#of}). The caller closes it, before the registry client.
+   * The stage, not started, whose processors record into {@code metrics} (see {@link
+   * StageMetrics#of}). The caller closes it, before the registry client.
+   *
+   * @throws ConfigException if a shared resource named by the settings cannot be opened
    */
-  public KafkaStreams create(C config, SchemaRegistryClient registry, StageMetrics metrics) {
+  public StageInstance create(C config, SchemaRegistryClient registry, StageMetrics metrics) {
     StreamsBuilder builder = new StreamsBuilder();
-    topology.build(builder, config, registry);
-    Properties props = config.streamsProperties();
-    props.put(StageMetrics.CONFIG, metrics);
-    return new KafkaStreams(builder.build(props), props);
+    AutoCloseable shared = topology.build(builder, config, registry);
+    try {
+      Properties props = config.streamsProperties();
+      props.put(StageMetrics.CONFIG, metrics);
+      return new StageInstance(name, new KafkaStreams(builder.build(props), props), shared);
+    } catch (RuntimeException e) {
+      closeQuietly(shared, e);
+      throw e;
+    }
   }
 
   /** The name in messages. */
@@ -152,5 +206,13 @@ public final class StageRunner<C extends StageConfig> {
   public static void close(KafkaStreams streams) {
     streams.close(CloseOptions.groupMembershipOperation(
         CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
+  }
+
+  private static void closeQuietly(AutoCloseable resource, RuntimeException failure) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      failure.addSuppressed(e);
+    }
   }
 }

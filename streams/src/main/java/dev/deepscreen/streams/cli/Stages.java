@@ -3,6 +3,7 @@ package dev.deepscreen.streams.cli;
 import dev.deepscreen.streams.aggregate.AggregateApp;
 import dev.deepscreen.streams.app.StageRunner;
 import dev.deepscreen.streams.extract.ExtractApp;
+import dev.deepscreen.streams.score.ScoreApp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ final class Stages {
   private static Map<String, StageRunner<?>> byName() {
     Map<String, StageRunner<?>> stages = new LinkedHashMap<>();
     stages.put("extract", ExtractApp.RUNNER);
+    stages.put("score", ScoreApp.RUNNER);
     stages.put("aggregate", AggregateApp.RUNNER);
     return stages;
   }

@@ -10,12 +10,12 @@ import dev.deepscreen.avro.ExtractionStatus;
 import dev.deepscreen.avro.Stage;
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.avro.VerdictStatus;
-import dev.deepscreen.streams.app.StageRunner;
 import dev.deepscreen.schemas.TopicDefinition;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
 import dev.deepscreen.streams.app.CoPartitioning;
+import dev.deepscreen.streams.app.StageInstance;
 import dev.deepscreen.streams.embedded.InProcessKafkaCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -46,7 +46,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -130,7 +129,7 @@ class AggregateRestartIT {
 
       try (Reader<Verdict> verdicts = new Reader<>(Topics.VERDICTS, registry);
           Reader<DeadLetter> deadLetters = new Reader<>(Topics.DEAD_LETTERS, registry)) {
-        KafkaStreams first = AggregateApp.RUNNER.create(config(applicationId, scope,
+        StageInstance first = AggregateApp.RUNNER.create(config(applicationId, scope,
             stateDirs.resolve("first")), registry);
         try {
           first.start();
@@ -139,7 +138,7 @@ class AggregateRestartIT {
               && keys(all).stream().filter(bulk::contains).count() >= 20);
           deadLetters.awaitUntil(all -> keys(all).contains(garbageKey));
         } finally {
-          StageRunner.close(first);
+          first.close();
         }
         LOG.info("First run stopped after {} of {} bulk verdicts",
             keys(verdicts.records()).stream().filter(bulk::contains).count(), bulk.size());
@@ -159,7 +158,7 @@ class AggregateRestartIT {
         produce(phase2);
 
         // A new state directory: what the first run knew must come back from the changelogs.
-        KafkaStreams second = AggregateApp.RUNNER.create(config(applicationId, scope,
+        StageInstance second = AggregateApp.RUNNER.create(config(applicationId, scope,
             stateDirs.resolve("second")), registry);
         try {
           second.start();
@@ -167,7 +166,7 @@ class AggregateRestartIT {
               && keys(all).containsAll(bulk));
           awaitInputConsumed(applicationId);
         } finally {
-          StageRunner.close(second);
+          second.close();
         }
         verdicts.readToEnd();
 

@@ -9,6 +9,7 @@ import dev.deepscreen.schemas.TopicDefinition;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.streams.app.StageRunner;
+import dev.deepscreen.streams.inference.TinyModels;
 import dev.deepscreen.streams.embedded.InProcessKafkaCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,6 +142,7 @@ class CliIT {
     Map<String, String> stageEnv = new HashMap<>(env);
     stageEnv.put("DEEPSCREEN_STATE_DIR", dir.resolve("state").toString());
     stageEnv.put("DEEPSCREEN_EXTRACT_FILE_ROOTS", allowed.toString());
+    stageEnv.put("DEEPSCREEN_SCORE_ENSEMBLE_DIR", tinyEnsemble().toString());
     CliRun.ManualStop stop = new CliRun.ManualStop();
     CompletableFuture<CliRun> running = CompletableFuture.supplyAsync(
         () -> CliRun.run(stageEnv, stop, "run", "all"));
@@ -176,6 +178,14 @@ class CliIT {
     }
     CliRun stopped = running.get(120, TimeUnit.SECONDS);
     assertThat(stopped.exitCode()).as(stopped.err()).isZero();
+  }
+
+  /** A one-model ensemble the test exports (the scorer needs one to start). */
+  private static Path tinyEnsemble() throws Exception {
+    Path ensemble = Files.createDirectories(dir.resolve("ensemble"));
+    TinyModels.export(ensemble.resolve("tiny"), 64, 1f, 0f);
+    return TinyModels.writeManifest(ensemble, "cli-it",
+        TinyModels.manifestEntry("tiny", "tiny", 64, 1));
   }
 
   private static void alter(ConfigResource topic, String retention) throws Exception {
