@@ -2,12 +2,16 @@ package dev.deepscreen.streams.app;
 
 import dev.deepscreen.schemas.registry.SchemaRegistries;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
+import dev.deepscreen.streams.app.metrics.MetricsRegistry;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One or more stages running in this JVM, each its own Kafka Streams application with its own
@@ -15,6 +19,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * fails; the embedded mode starts and closes them itself.
  */
 public final class StageProcess implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StageProcess.class);
 
   private final List<StageInstance> stages = new ArrayList<>();
   private final List<SchemaRegistryClient> registries = new ArrayList<>();
@@ -72,19 +78,34 @@ public final class StageProcess implements AutoCloseable {
       }
     }
     CountDownLatch closed = new CountDownLatch(1);
+    MetricsRegistry metrics = new MetricsRegistry();
     StageProcess process;
     try {
-      process = start(stages, StageMetrics.none());
+      process = start(stages, metrics);
     } catch (ConfigException e) {
       err.println("Invalid settings: " + e.getMessage());
       return StageRunner.EXIT_CONFIG;
     }
     Runnable withdraw = signal.register(process.stopped::countDown, closed);
+    int port = stages.get(0).config().httpPort();
+    StageEndpoint endpoint = null;
     try {
+      if (port >= 0) {
+        endpoint = StageEndpoint.start(port, process, metrics);
+        LOG.info("Health and metrics on port {}: /health/live, /health/ready, /metrics",
+            endpoint.port());
+      }
       process.awaitStop();
+    } catch (IOException e) {
+      err.println("Cannot serve health and metrics on " + StageConfig.HTTP_PORT_CONFIG + " "
+          + port + ": " + e.getMessage());
+      return StageRunner.EXIT_FAILED;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      if (endpoint != null) {
+        endpoint.close();
+      }
       process.close();
       closed.countDown();
       withdraw.run();

@@ -8,6 +8,8 @@ import dev.deepscreen.avro.FaceCrop;
 import dev.deepscreen.avro.Stage;
 import dev.deepscreen.avro.VideoEvent;
 import dev.deepscreen.streams.app.DeadLetterHandler;
+import dev.deepscreen.streams.app.PipelineMetric;
+import dev.deepscreen.streams.app.StageMetrics;
 import dev.deepscreen.streams.extract.source.FetchedVideo;
 import dev.deepscreen.streams.extract.source.VideoSources;
 import dev.deepscreen.streams.media.DecodedVideo;
@@ -41,6 +43,7 @@ final class VideoExtractor implements Processor<String, VideoEvent, String, Spec
   private ProcessorContext<String, SpecificRecord> context;
   private FaceExtractor extractor;
   private VideoSources sources;
+  private StageMetrics metrics;
 
   VideoExtractor(ExtractConfig config) {
     this.config = config;
@@ -49,6 +52,7 @@ final class VideoExtractor implements Processor<String, VideoEvent, String, Spec
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
+    this.metrics = StageMetrics.of(context.appConfigs());
     this.sources = config.videoSources();
     this.extractor = new FaceExtractor(
         new VideoDecoder(config.decodeLimits(), config.decoderThreads()),
@@ -75,6 +79,7 @@ final class VideoExtractor implements Processor<String, VideoEvent, String, Spec
           ? "No face found in " + extraction.video().framesSampled() + " sampled frames" : null;
       context.forward(record.withKey(key).withValue(summary(event, status, reason, extraction,
           started)));
+      record(status, extraction.faces().size(), started);
     } catch (VideoException e) {
       fail(record, key, event, status(e.kind()), e.getMessage(), e, started);
     } catch (RuntimeException e) {
@@ -89,11 +94,20 @@ final class VideoExtractor implements Processor<String, VideoEvent, String, Spec
       ExtractionStatus status, String reason, Exception error, Instant started) {
     LOG.info("Event {} ({}): {} - {}", key, event.getUri(), status, reason);
     context.forward(record.withKey(key).withValue(summary(event, status, reason, null, started)));
+    record(status, 0, started);
     RecordMetadata metadata = context.recordMetadata().orElse(null);
     context.forward(record.withKey(key).withValue(DeadLetterHandler.deadLetter(Stage.EXTRACT,
         config.applicationId(), metadata == null ? "" : metadata.topic(),
         metadata == null ? -1 : metadata.partition(), metadata == null ? -1 : metadata.offset(),
         record.timestamp(), key.getBytes(StandardCharsets.UTF_8), null, error, now())));
+  }
+
+  /** Counts attempts: a video retried after a crash under exactly-once counts again. */
+  private void record(ExtractionStatus status, int crops, Instant started) {
+    metrics.count(PipelineMetric.VIDEOS, 1, status.name());
+    metrics.count(PipelineMetric.FACE_CROPS, crops);
+    metrics.observe(PipelineMetric.EXTRACT_SECONDS,
+        (context.currentSystemTimeMs() - started.toEpochMilli()) / 1000.0);
   }
 
   private static ExtractionStatus status(VideoException.Kind kind) {

@@ -11,6 +11,11 @@ import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.streams.app.StageRunner;
 import dev.deepscreen.streams.inference.TinyModels;
 import dev.deepscreen.streams.embedded.InProcessKafkaCluster;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,10 +148,18 @@ class CliIT {
     stageEnv.put("DEEPSCREEN_STATE_DIR", dir.resolve("state").toString());
     stageEnv.put("DEEPSCREEN_EXTRACT_FILE_ROOTS", allowed.toString());
     stageEnv.put("DEEPSCREEN_SCORE_ENSEMBLE_DIR", tinyEnsemble().toString());
+    int port = freePort();
+    stageEnv.put("DEEPSCREEN_HTTP_PORT", "" + port);
     CliRun.ManualStop stop = new CliRun.ManualStop();
     CompletableFuture<CliRun> running = CompletableFuture.supplyAsync(
         () -> CliRun.run(stageEnv, stop, "run", "all"));
     try {
+      Http http = new Http(port);
+      http.await("/health/ready", 200, Duration.ofSeconds(90), running);
+      assertThat(http.get("/health/ready").body()).contains("ExtractApp RUNNING",
+          "ScoreApp RUNNING", "AggregateApp RUNNING");
+      assertThat(http.get("/health/live").statusCode()).isEqualTo(200);
+
       CliRun submitted = CliRun.run(env, "submit", outside.toString(), "ftp://host/v.mp4");
       assertThat(submitted.exitCode()).as(submitted.err()).isZero();
       List<String> ids = submitted.out().lines().map(l -> l.split("\t")[0]).toList();
@@ -173,6 +186,17 @@ class CliIT {
       assertThat(rows.subList(1, 3)).allSatisfy(row -> assertThat(row).contains("REJECTED"))
           .anySatisfy(row -> assertThat(row).startsWith("outside.mp4 "))
           .anySatisfy(row -> assertThat(row).startsWith("v.mp4 "));
+
+      HttpResponse<String> metrics = http.get("/metrics");
+      assertThat(metrics.headers().firstValue("Content-Type")).contains(
+          "text/plain; version=0.0.4; charset=utf-8");
+      assertThat(metrics.body().lines()).contains(
+          "deepscreen_videos_total{status=\"REJECTED\"} 2",
+          "deepscreen_verdicts_total{status=\"REJECTED\"} 2",
+          "deepscreen_verdict_latency_seconds_count 2",
+          "deepscreen_face_crops_total 0")
+          .anySatisfy(line -> assertThat(line).startsWith(
+              "kafka_stream_thread_process_total{thread_id=\"deepscreen-aggregate-"));
     } finally {
       stop.stop();
     }
@@ -186,6 +210,38 @@ class CliIT {
     TinyModels.export(ensemble.resolve("tiny"), 64, 1f, 0f);
     return TinyModels.writeManifest(ensemble, "cli-it",
         TinyModels.manifestEntry("tiny", "tiny", 64, 1));
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** The stage process's HTTP endpoint. */
+  private record Http(int port) {
+    HttpResponse<String> get(String path) throws Exception {
+      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
+          .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    void await(String path, int status, Duration timeout, CompletableFuture<CliRun> process)
+        throws Exception {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        assertThat(process).as("the stage process ended early").isNotDone();
+        try {
+          if (get(path).statusCode() == status) {
+            return;
+          }
+        } catch (java.io.IOException notYetListening) {
+          // The endpoint starts after the stages were created.
+        }
+        Thread.sleep(200);
+      }
+      throw new AssertionError(path + " did not answer " + status + " within " + timeout);
+    }
   }
 
   private static void alter(ConfigResource topic, String retention) throws Exception {
