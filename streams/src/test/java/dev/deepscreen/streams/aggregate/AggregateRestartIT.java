@@ -16,7 +16,7 @@ import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
 import dev.deepscreen.streams.app.CoPartitioning;
 import dev.deepscreen.streams.app.StageInstance;
-import dev.deepscreen.streams.embedded.InProcessKafkaCluster;
+import dev.deepscreen.embedded.InProcessKafkaCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -10,7 +10,7 @@ import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.streams.app.StageRunner;
 import dev.deepscreen.streams.inference.TinyModels;
-import dev.deepscreen.streams.embedded.InProcessKafkaCluster;
+import dev.deepscreen.embedded.InProcessKafkaCluster;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;

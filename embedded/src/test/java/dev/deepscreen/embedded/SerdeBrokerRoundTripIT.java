@@ -1,4 +1,4 @@
-package dev.deepscreen.streams.embedded;
+package dev.deepscreen.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.deepscreen.connectors.s3.testing;
+package dev.deepscreen.embedded;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,11 +47,11 @@ public final class ConnectRest {
             : HttpRequest.BodyPublishers.ofString(json(body))));
   }
 
-  /** Creates or replaces a connector; fails unless the worker accepts it. */
+  /** Creates or replaces a connector; IllegalStateException if the worker refuses it. */
   public void putConnector(String name, Map<String, String> config) {
     Response response = put("/connectors/" + name + "/config", config);
     if (response.status() / 100 != 2) {
-      throw new AssertionError("Connector " + name + " refused: " + response);
+      throw new IllegalStateException("Connector " + name + " refused: " + response);
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.deepscreen.streams.embedded;
+package dev.deepscreen.embedded;
 
 import dev.deepscreen.schemas.TopicDefinition;
 import java.time.Duration;

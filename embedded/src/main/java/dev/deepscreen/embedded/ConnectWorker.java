@@ -1,4 +1,4 @@
-package dev.deepscreen.connectors.s3.testing;
+package dev.deepscreen.embedded;
 
 import java.net.URI;
 import java.nio.file.Path;
