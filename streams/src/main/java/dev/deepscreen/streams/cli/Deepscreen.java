@@ -27,6 +27,9 @@ import picocli.CommandLine.Spec;
         + " 78 invalid settings."})
 public final class Deepscreen implements Callable<Integer> {
 
+  /** Read by the distribution's log4j2.xml. */
+  private static final String LOG_LEVEL_PROPERTY = "deepscreen.log.level";
+
   private final CommandContext context;
 
   @Spec
@@ -37,6 +40,12 @@ public final class Deepscreen implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    // The demo prints its own progress: the stages, broker and worker log warnings only, unless
+    // a level is asked for. Set before the first logger exists.
+    if (args.length > 0 && args[0].equals("demo") && System.getenv("DEEPSCREEN_LOG_LEVEL") == null
+        && System.getProperty(LOG_LEVEL_PROPERTY) == null) {
+      System.setProperty(LOG_LEVEL_PROPERTY, "WARN");
+    }
     System.exit(run(System.out, System.err, System.getenv(), args));
   }
 
@@ -62,7 +71,8 @@ public final class Deepscreen implements Callable<Integer> {
         .addSubcommand(new CommandLine(new TopicsCommand())
             .addSubcommand(new TopicsCommand.Create(context)))
         .addSubcommand(new SubmitCommand(context))
-        .addSubcommand(new VerdictsCommand(context));
+        .addSubcommand(new VerdictsCommand(context))
+        .addSubcommand(new DemoCommand(context));
     cli.setOut(new PrintWriter(context.out(), true, StandardCharsets.UTF_8));
     cli.setErr(new PrintWriter(context.err(), true, StandardCharsets.UTF_8));
     cli.setParameterExceptionHandler((e, args) -> {

@@ -7,21 +7,12 @@ import dev.deepscreen.schemas.serde.AvroSerdeConfig;
 import dev.deepscreen.streams.app.StageRunner;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,8 +28,6 @@ import picocli.CommandLine.Parameters;
         + " absolute file: URIs, which the extraction stage reads only under extract.file.roots.",
         "Prints one line per event: event id, video id and URI, separated by tabs."})
 final class SubmitCommand implements Callable<Integer> {
-
-  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
 
   private final CommandContext context;
   private final Clock clock;
@@ -90,41 +79,15 @@ final class SubmitCommand implements Callable<Integer> {
         KafkaProducer<String, VideoEvent> producer = new KafkaProducer<>(producerProps,
             new StringSerializer(), Topics.VIDEO_EVENTS.valueSerde(registry,
                 serdeConfig.autoRegisterSchemas()).serializer())) {
-      List<VideoEvent> events = new ArrayList<>();
-      List<Future<RecordMetadata>> sent = new ArrayList<>();
-      for (URI uri : uris) {
-        VideoEvent event = VideoEvent.newBuilder().setEventId(UUID.randomUUID())
-            .setVideoId(videoId != null ? videoId : VideoReferences.videoId(uri))
-            .setUri(uri.toString()).setSubmittedAt(clock.instant()).setSource(source)
-            .setTenant(tenant).setAttributes(new LinkedHashMap<>(attributes)).build();
-        events.add(event);
-        sent.add(producer.send(new ProducerRecord<>(Topics.VIDEO_EVENTS.name(),
-            event.getEventId().toString(), event)));
-      }
-      producer.flush();
-      for (int i = 0; i < events.size(); i++) {
-        await(sent.get(i), events.get(i));
-        VideoEvent event = events.get(i);
+      List<VideoEvent> events = uris.stream().map(uri -> VideoEvents.of(uri,
+          videoId != null ? videoId : VideoReferences.videoId(uri), source, tenant, attributes,
+          clock.instant())).toList();
+      VideoEvents.send(producer, events);
+      for (VideoEvent event : events) {
         context.out().println(event.getEventId() + "\t" + event.getVideoId() + "\t"
             + event.getUri());
       }
       return StageRunner.EXIT_OK;
-    } catch (org.apache.kafka.common.errors.SerializationException e) {
-      throw new CommandException(StageRunner.EXIT_FAILED, "Cannot serialize the video event: "
-          + e.getMessage(), e);
-    }
-  }
-
-  private static void await(Future<RecordMetadata> send, VideoEvent event) {
-    try {
-      send.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CommandException(StageRunner.EXIT_FAILED, "Interrupted", e);
-    } catch (ExecutionException | TimeoutException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new CommandException(StageRunner.EXIT_FAILED, "Cannot submit " + event.getUri()
-          + ": " + cause.getMessage(), cause);
     }
   }
 }

@@ -11,8 +11,8 @@ import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
 import dev.deepscreen.streams.app.StageInstance;
 import dev.deepscreen.embedded.InProcessKafkaCluster;
-import dev.deepscreen.streams.media.TestVideos.Codec;
-import dev.deepscreen.streams.media.TestVideos;
+import dev.deepscreen.streams.media.SampleClips.Codec;
+import dev.deepscreen.streams.media.SampleClips;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,9 +46,9 @@ class ExtractStageIT {
 
   @Test
   void goodAndBadVideosEachGetOneCommittedSummaryAndTheCropsItCounts() throws Exception {
-    Path h264 = TestVideos.panningClip(videos.resolve("a.mp4"), "sample6.jpg", Codec.H264_MP4,
+    Path h264 = SampleClips.panningClip(videos.resolve("a.mp4"), "sample6.jpg", Codec.H264_MP4,
         640, 360, 60, 30, 0);
-    Path mpeg4 = TestVideos.panningClip(videos.resolve("b.avi"), "sample1.jpg", Codec.MPEG4_AVI,
+    Path mpeg4 = SampleClips.panningClip(videos.resolve("b.avi"), "sample1.jpg", Codec.MPEG4_AVI,
         480, 320, 40, 25, 0);
     String scope = "extract-it-" + UUID.randomUUID();
     try (InProcessKafkaCluster kafka = InProcessKafkaCluster.start();

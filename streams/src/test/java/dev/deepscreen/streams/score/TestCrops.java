@@ -7,6 +7,7 @@ import dev.deepscreen.avro.FaceCrop;
 import dev.deepscreen.streams.media.FaceBox;
 import dev.deepscreen.streams.media.FaceCropper;
 import dev.deepscreen.streams.media.FacePhotos;
+import dev.deepscreen.streams.media.LabelledFaces;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ final class TestCrops {
   static List<byte[]> realFaces(int size) {
     FaceCropper cropper = new FaceCropper(size, 0.3);
     List<byte[]> jpegs = new ArrayList<>();
-    for (Map.Entry<String, List<FaceBox>> photo : FacePhotos.labelledFaces().entrySet()) {
+    for (Map.Entry<String, List<FaceBox>> photo : LabelledFaces.byPhoto().entrySet()) {
       try (Mat image = FacePhotos.read(photo.getKey())) {
         for (FaceBox face : photo.getValue()) {
           try (Mat crop = cropper.crop(image, face)) {

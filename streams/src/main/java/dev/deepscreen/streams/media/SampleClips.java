@@ -13,12 +13,13 @@ import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * Real video files made from the real face photos: a slow pan across a group photo, encoded with
- * FFmpeg (H.264 through OpenH264, or MPEG-4 Part 2), so that decoding, sampling and detection run
- * on genuine compressed video with genuine faces.
+ * Video clips made from the real {@link FacePhotos}: a slow pan across a group photo, encoded
+ * with FFmpeg (H.264 through OpenH264, or MPEG-4 Part 2). The demo submits them when given no
+ * videos; the tests decode, sample and detect on them, genuine compressed video with genuine
+ * faces.
  */
-public final class TestVideos {
-  private TestVideos() {}
+public final class SampleClips {
+  private SampleClips() {}
 
   /** Codec and container pairs the tests encode. */
   public enum Codec {
