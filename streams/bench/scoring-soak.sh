@@ -13,5 +13,5 @@ trap 'rm -rf "$work"' EXIT
 export TF_CPP_MIN_LOG_LEVEL=1
 # From the module folder: the test photos are found relative to it.
 cd streams
-java -Xms512m -Xmx512m -cp "target/classes:target/test-classes:$(cat "$work/cp.txt")" \
+java -Xms512m -Xmx512m -XX:+AlwaysPreTouch -cp "target/classes:target/test-classes:$(cat "$work/cp.txt")" \
   dev.deepscreen.streams.bench.ScoringSoak "$ensemble" "${2:-100000}" "${3:-32}" "${4:-10000}"
