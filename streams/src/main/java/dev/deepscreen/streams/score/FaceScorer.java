@@ -19,9 +19,10 @@ import org.tensorflow.types.TFloat32;
  * be decoded fails alone; when a model fails on a batch, its crops are retried one by one so
  * that one poisonous crop (or a batch too large for the device) fails only what it must.
  *
- * <p>Not thread-safe: one per stream task. The ensemble is shared and outlives it.
+ * <p>One per thread (a stream task, or the offline batch path). The ensemble is shared and
+ * outlives it.
  */
-final class FaceScorer {
+public final class FaceScorer {
 
   private static final Logger LOG = LoggerFactory.getLogger(FaceScorer.class);
 
@@ -33,24 +34,26 @@ final class FaceScorer {
    * @param failure the error, null when scored
    * @param inferenceMs this crop's share of the model time of its batch
    */
-  record Outcome(double[] probabilities, Exception failure, double inferenceMs) {
-    boolean failed() {
+  public record Outcome(double[] probabilities, Exception failure, double inferenceMs) {
+    /** Whether the crop could not be scored. */
+    public boolean failed() {
       return failure != null;
     }
   }
 
   private final Ensemble ensemble;
 
-  FaceScorer(Ensemble ensemble) {
+  /** A scorer over {@code ensemble}, which the caller owns and closes after it. */
+  public FaceScorer(Ensemble ensemble) {
     this.ensemble = ensemble;
   }
 
-  Ensemble ensemble() {
+  public Ensemble ensemble() {
     return ensemble;
   }
 
   /** Scores {@code crops}; the outcomes are in the same order. */
-  List<Outcome> score(List<FaceCrop> crops) {
+  public List<Outcome> score(List<FaceCrop> crops) {
     int count = crops.size();
     Mat[] images = new Mat[count];
     Exception[] failures = new Exception[count];

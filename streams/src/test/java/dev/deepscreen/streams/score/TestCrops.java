@@ -19,12 +19,12 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
 /** Face crops as the extraction stage writes them, cut from the real face photos. */
-final class TestCrops {
+public final class TestCrops {
 
   private TestCrops() {}
 
   /** JPEG crops of every labelled face of the photos, at {@code size} pixels. */
-  static List<byte[]> realFaces(int size) {
+  public static List<byte[]> realFaces(int size) {
     FaceCropper cropper = new FaceCropper(size, 0.3);
     List<byte[]> jpegs = new ArrayList<>();
     for (Map.Entry<String, List<FaceBox>> photo : LabelledFaces.byPhoto().entrySet()) {
@@ -40,14 +40,14 @@ final class TestCrops {
   }
 
   /** A JPEG of one flat colour, BGR. */
-  static byte[] flat(int size, int blue, int green, int red) {
+  public static byte[] flat(int size, int blue, int green, int red) {
     try (Mat image = new Mat(size, size, org.bytedeco.opencv.global.opencv_core.CV_8UC3,
         new Scalar(blue, green, red, 0))) {
       return jpeg(image);
     }
   }
 
-  static byte[] jpeg(Mat image) {
+  public static byte[] jpeg(Mat image) {
     try (BytePointer out = new BytePointer()) {
       if (!imencode(".jpg", image, out)) {
         throw new IllegalStateException("JPEG encoding failed");
@@ -59,7 +59,7 @@ final class TestCrops {
   }
 
   /** A crop record of event {@code eventId} holding {@code jpeg}, declared {@code size} square. */
-  static FaceCrop crop(UUID eventId, int frame, int face, byte[] jpeg, int size) {
+  public static FaceCrop crop(UUID eventId, int frame, int face, byte[] jpeg, int size) {
     return FaceCrop.newBuilder().setEventId(eventId).setVideoId("video-" + eventId)
         .setFrameIndex(frame).setFrameTimeMs(frame * 40L).setFaceIndex(face).setTrackId(face)
         .setBox(new BoundingBox(10, 20, 30, 40)).setDetectorScore(0.9f)
