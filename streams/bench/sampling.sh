@@ -10,8 +10,9 @@ threads=${2:-1}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-./mvnw -q -o -pl streams -am test-compile -DskipTests
-./mvnw -q -o -pl streams dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null
+# One invocation, so that the sibling modules resolve to their build folders.
+./mvnw -q -o -pl streams -am test-compile dependency:build-classpath -DskipTests \
+  -Dmdep.outputFile="$work/cp.txt" >/dev/null
 photo=streams/target/face-photos/sample5.jpg
 
 clips=()

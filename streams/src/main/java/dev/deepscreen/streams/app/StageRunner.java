@@ -45,9 +45,23 @@ public final class StageRunner<C extends StageConfig> {
     void build(StreamsBuilder builder, C config, SchemaRegistryClient registry);
   }
 
+  /**
+   * Adds a stage's processing to a builder, given also a resource the stage's tasks share (the
+   * scorer's models), which lives as long as the stage.
+   */
+  @FunctionalInterface
+  public interface SharedResourceTopologyFunction<C, R> {
+    void build(StreamsBuilder builder, C config, SchemaRegistryClient registry, R resource);
+  }
+
+  /** Builds the topology and answers what it holds that must be closed after the streams. */
+  private interface StageBuilder<C> {
+    AutoCloseable build(StreamsBuilder builder, C config, SchemaRegistryClient registry);
+  }
+
   private final String name;
   private final Function<Map<String, String>, C> configFactory;
-  private final TopologyFunction<C> topology;
+  private final StageBuilder<C> topology;
   private final List<String> coPartitionedInputs;
 
   /**
@@ -59,10 +73,40 @@ public final class StageRunner<C extends StageConfig> {
    */
   public StageRunner(String name, Function<Map<String, String>, C> configFactory,
       TopologyFunction<C> topology, List<String> coPartitionedInputs) {
+    this(name, configFactory, (StageBuilder<C>) (builder, config, registry) -> {
+      topology.build(builder, config, registry);
+      return () -> { };
+    }, coPartitionedInputs);
+  }
+
+  private StageRunner(String name, Function<Map<String, String>, C> configFactory,
+      StageBuilder<C> topology, List<String> coPartitionedInputs) {
     this.name = name;
     this.configFactory = configFactory;
     this.topology = topology;
     this.coPartitionedInputs = List.copyOf(coPartitionedInputs);
+  }
+
+  /**
+   * A runner for a stage whose tasks share a resource, opened once per process before the
+   * topology is built and closed after the Kafka Streams application.
+   *
+   * @param resource opens the resource from the settings; throws ConfigException when the
+   *     settings name something unusable
+   */
+  public static <C extends StageConfig, R extends AutoCloseable> StageRunner<C> withSharedResource(
+      String name, Function<Map<String, String>, C> configFactory, Function<C, R> resource,
+      SharedResourceTopologyFunction<C, R> topology, List<String> coPartitionedInputs) {
+    return new StageRunner<>(name, configFactory, (StageBuilder<C>) (builder, config, registry) -> {
+      R shared = resource.apply(config);
+      try {
+        topology.build(builder, config, registry, shared);
+      } catch (RuntimeException e) {
+        closeQuietly(shared, e);
+        throw e;
+      }
+      return shared;
+    }, coPartitionedInputs);
   }
 
   /** Reads the settings, then runs the stage until stopped; returns the exit code. */
@@ -90,18 +134,25 @@ public final class StageRunner<C extends StageConfig> {
         return EXIT_FAILED;
       }
     }
-    return runUntilStopped(config);
+    return runUntilStopped(config, err);
   }
 
   /**
-   * The stage's Kafka Streams application, not started. The caller closes it, before the
-   * registry client.
+   * The stage, not started: its Kafka Streams application and what its tasks share. The caller
+   * closes it, before the registry client.
+   *
+   * @throws ConfigException if a shared resource named by the settings cannot be opened
    */
-  public KafkaStreams create(C config, SchemaRegistryClient registry) {
+  public StageInstance create(C config, SchemaRegistryClient registry) {
     StreamsBuilder builder = new StreamsBuilder();
-    topology.build(builder, config, registry);
-    Properties props = config.streamsProperties();
-    return new KafkaStreams(builder.build(props), props);
+    AutoCloseable shared = topology.build(builder, config, registry);
+    try {
+      Properties props = config.streamsProperties();
+      return new StageInstance(name, new KafkaStreams(builder.build(props), props), shared);
+    } catch (RuntimeException e) {
+      closeQuietly(shared, e);
+      throw e;
+    }
   }
 
   /** Closes, leaving the consumer group so that its partitions move at once. */
@@ -110,7 +161,15 @@ public final class StageRunner<C extends StageConfig> {
         CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
   }
 
-  private int runUntilStopped(C config) {
+  private static void closeQuietly(AutoCloseable resource, RuntimeException failure) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  private int runUntilStopped(C config, PrintStream err) {
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch closed = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -123,7 +182,14 @@ public final class StageRunner<C extends StageConfig> {
     }, name + "-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try (SchemaRegistryClient registry = SchemaRegistries.connect(config)) {
-      KafkaStreams streams = create(config, registry);
+      StageInstance stage;
+      try {
+        stage = create(config, registry);
+      } catch (ConfigException e) {
+        err.println("Invalid settings: " + e.getMessage());
+        return EXIT_CONFIG;
+      }
+      KafkaStreams streams = stage.streams();
       try {
         streams.setStateListener((now, before) -> {
           if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
@@ -135,7 +201,7 @@ public final class StageRunner<C extends StageConfig> {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } finally {
-        close(streams);
+        stage.close();
       }
       return streams.state() == KafkaStreams.State.ERROR ? EXIT_FAILED : EXIT_OK;
     } finally {

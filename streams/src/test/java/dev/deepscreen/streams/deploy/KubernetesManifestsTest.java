@@ -8,6 +8,7 @@ import dev.deepscreen.schemas.TopicDefinition;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.streams.aggregate.AggregateConfig;
 import dev.deepscreen.streams.extract.ExtractConfig;
+import dev.deepscreen.streams.score.ScoreConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
@@ -61,7 +62,7 @@ class KubernetesManifestsTest {
   /** The stages' Kafka Streams application ids, which are their consumer groups. */
   private static final Map<String, String> APPLICATION_IDS = Map.of(
       "extract", ExtractConfig.APPLICATION_ID_DEFAULT,
-      "score", "deepscreen-score",
+      "score", ScoreConfig.APPLICATION_ID_DEFAULT,
       "aggregate", AggregateConfig.APPLICATION_ID_DEFAULT);
   private static final Map<String, TopicDefinition<?>> INPUTS = Map.of(
       "extract", Topics.VIDEO_EVENTS, "score", Topics.FACE_CROPS);

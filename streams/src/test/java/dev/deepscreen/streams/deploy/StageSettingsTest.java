@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.deepscreen.streams.aggregate.AggregateConfig;
 import dev.deepscreen.streams.app.AppProperties;
 import dev.deepscreen.streams.extract.ExtractConfig;
+import dev.deepscreen.streams.score.ScoreConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -28,10 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 class StageSettingsTest {
 
-  /** The scoring stage's settings, as the runtime contract names them. */
-  private static final Set<String> SCORE_SETTINGS = Set.of("score.ensemble.dir",
-      "score.batch.max.size", "score.batch.max.wait.ms", "score.device",
-      "score.tf.intra.op.threads", "score.tf.inter.op.threads");
   private static final Set<String> PROCESS_SETTINGS = Set.of("bootstrap.servers",
       "schema.registry.url", "http.port");
 
@@ -94,8 +91,8 @@ class StageSettingsTest {
   private static Set<String> known() {
     Set<String> known = new TreeSet<>(StreamsConfig.configDef().names());
     known.addAll(PROCESS_SETTINGS);
-    known.addAll(SCORE_SETTINGS);
-    for (Class<?> config : new Class<?>[] {ExtractConfig.class, AggregateConfig.class}) {
+    for (Class<?> config : new Class<?>[] {ExtractConfig.class, ScoreConfig.class,
+        AggregateConfig.class}) {
       for (Field field : config.getFields()) {
         if (Modifier.isStatic(field.getModifiers()) && field.getName().endsWith("_CONFIG")
             && field.getType() == String.class) {

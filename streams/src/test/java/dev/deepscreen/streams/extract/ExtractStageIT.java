@@ -9,10 +9,10 @@ import dev.deepscreen.avro.VideoEvent;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
-import dev.deepscreen.streams.app.StageRunner;
+import dev.deepscreen.streams.app.StageInstance;
 import dev.deepscreen.streams.embedded.InProcessKafkaCluster;
-import dev.deepscreen.streams.media.TestVideos;
 import dev.deepscreen.streams.media.TestVideos.Codec;
+import dev.deepscreen.streams.media.TestVideos;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +28,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -80,7 +79,7 @@ class ExtractStageIT {
         }
       }
 
-      KafkaStreams streams = ExtractApp.RUNNER.create(config, registry);
+      StageInstance streams = ExtractApp.RUNNER.create(config, registry);
       Map<String, ExtractionSummary> summaries = new HashMap<>();
       Map<String, Integer> cropCounts = new HashMap<>();
       try {
@@ -101,7 +100,7 @@ class ExtractStageIT {
           }
         }
       } finally {
-        StageRunner.close(streams);
+        streams.close();
       }
 
       assertThat(summaries.keySet()).containsExactlyInAnyOrderElementsOf(ids);
