@@ -6,6 +6,8 @@ import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.SchemaRegistries;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
 import dev.deepscreen.streams.app.StageRunner;
+import dev.deepscreen.streams.inference.BuiltInEnsemble;
+import dev.deepscreen.streams.media.ClipWriter;
 import dev.deepscreen.streams.media.FacePhotos;
 import dev.deepscreen.streams.media.SampleClips;
 import java.io.IOException;
@@ -34,6 +36,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.bytedeco.ffmpeg.global.avutil;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -90,6 +93,10 @@ final class DemoCommand implements Callable<Integer> {
     if (clips < 1 || clips > 100) {
       throw new CommandException(StageRunner.EXIT_USAGE, "--clips must be from 1 to 100");
     }
+    if (ensemble == null && !BuiltInEnsemble.available()) {
+      throw new CommandException(StageRunner.EXIT_CONFIG, "This build has no built-in ensemble;"
+          + " give the scorer one with --ensemble DIR (ensemble.json and its SavedModels)");
+    }
     Path work = workDir != null ? Files.createDirectories(workDir)
         : Files.createTempDirectory("deepscreen-demo-");
     long started = System.nanoTime();
@@ -134,11 +141,13 @@ final class DemoCommand implements Callable<Integer> {
   private List<Path> makeClips(Path work) throws IOException {
     Path folder = Files.createDirectories(work.resolve("videos"));
     say("Making " + clips + " sample clips from real face photos in " + folder + ":");
+    // The encoder would print each clip's stream details; errors are enough.
+    avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     List<Path> videos = new ArrayList<>();
     for (int i = 0; i < clips; i++) {
       String photo = FacePhotos.NAMES.get(i % FacePhotos.NAMES.size());
-      SampleClips.Codec codec = i % 3 == 2 ? SampleClips.Codec.MPEG4_AVI
-          : SampleClips.Codec.H264_MP4;
+      ClipWriter.Codec codec = i % 3 == 2 ? ClipWriter.Codec.MPEG4_AVI
+          : ClipWriter.Codec.H264_MP4;
       Path clip = folder.resolve(String.format(Locale.ROOT, "clip-%02d-%s.%s", i + 1,
           photo.replace(".jpg", ""), codec.extension()));
       SampleClips.panningClip(clip, photo, codec, 640, 360, 75, 25, 0);

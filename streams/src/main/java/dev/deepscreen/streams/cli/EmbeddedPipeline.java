@@ -90,7 +90,10 @@ final class EmbeddedPipeline implements AutoCloseable {
     ConnectWorker worker = ConnectWorker.start(kafka.bootstrapServers(),
         createDirectories(workDir.resolve("connect")));
     parts.add(worker);
-    worker.rest().putConnector(SINK_NAME, sinkConfig());
+    Map<String, String> sink = sinkConfig();
+    // Made beforehand, so that the worker need not make it (and log that it is missing).
+    kafka.createTopic(sink.get("errors.deadletterqueue.topic.name"), 1);
+    worker.rest().putConnector(SINK_NAME, sink);
 
     step.accept("stages " + String.join(", ", Stages.names()));
     Map<String, String> settings = new HashMap<>(clientSettings());

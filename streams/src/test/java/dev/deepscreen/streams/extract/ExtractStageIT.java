@@ -2,6 +2,7 @@ package dev.deepscreen.streams.extract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.deepscreen.embedded.InProcessKafkaCluster;
 import dev.deepscreen.avro.ExtractionStatus;
 import dev.deepscreen.avro.ExtractionSummary;
 import dev.deepscreen.avro.FaceCrop;
@@ -10,8 +11,7 @@ import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
 import dev.deepscreen.streams.app.StageInstance;
-import dev.deepscreen.embedded.InProcessKafkaCluster;
-import dev.deepscreen.streams.media.SampleClips.Codec;
+import dev.deepscreen.streams.media.ClipWriter.Codec;
 import dev.deepscreen.streams.media.SampleClips;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FaceDetectorTest {
 
   private static FaceDetector detector;
-  private static final Map<String, List<FaceBox>> LABELS = LabelledFaces.byPhoto();
+  private static final Map<String, List<FaceBox>> LABELS = FacePhotos.labelledFaces();
 
   @BeforeAll
   static void loadDetector() {

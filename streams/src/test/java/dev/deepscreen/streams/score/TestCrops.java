@@ -7,7 +7,6 @@ import dev.deepscreen.avro.FaceCrop;
 import dev.deepscreen.streams.media.FaceBox;
 import dev.deepscreen.streams.media.FaceCropper;
 import dev.deepscreen.streams.media.FacePhotos;
-import dev.deepscreen.streams.media.LabelledFaces;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +26,7 @@ public final class TestCrops {
   public static List<byte[]> realFaces(int size) {
     FaceCropper cropper = new FaceCropper(size, 0.3);
     List<byte[]> jpegs = new ArrayList<>();
-    for (Map.Entry<String, List<FaceBox>> photo : LabelledFaces.byPhoto().entrySet()) {
+    for (Map.Entry<String, List<FaceBox>> photo : FacePhotos.labelledFaces().entrySet()) {
       try (Mat image = FacePhotos.read(photo.getKey())) {
         for (FaceBox face : photo.getValue()) {
           try (Mat crop = cropper.crop(image, face)) {
