@@ -29,6 +29,7 @@ public final class Deepscreen implements Callable<Integer> {
 
   /** Read by the distribution's log4j2.xml. */
   private static final String LOG_LEVEL_PROPERTY = "deepscreen.log.level";
+  private static final String KAFKA_LOG_LEVEL_PROPERTY = "deepscreen.kafka.log.level";
 
   private final CommandContext context;
 
@@ -40,11 +41,13 @@ public final class Deepscreen implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    // The demo prints its own progress: the stages, broker and worker log warnings only, unless
-    // a level is asked for. Set before the first logger exists.
-    if (args.length > 0 && args[0].equals("demo") && System.getenv("DEEPSCREEN_LOG_LEVEL") == null
+    // The demo prints its own progress: the stages, broker and worker log errors only, unless a
+    // level is asked for. Set before the first logger exists.
+    if (args.length > 0 && args[0].equals("demo")
+        && System.getenv("DEEPSCREEN_LOG_LEVEL") == null
         && System.getProperty(LOG_LEVEL_PROPERTY) == null) {
-      System.setProperty(LOG_LEVEL_PROPERTY, "WARN");
+      System.setProperty(LOG_LEVEL_PROPERTY, "ERROR");
+      System.setProperty(KAFKA_LOG_LEVEL_PROPERTY, "ERROR");
     }
     System.exit(run(System.out, System.err, System.getenv(), args));
   }

@@ -13,6 +13,8 @@ import dev.deepscreen.streams.extract.ExtractConfig;
 import dev.deepscreen.streams.score.ScoreConfig;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +75,15 @@ final class EmbeddedPipeline implements AutoCloseable {
 
   private void startParts(Path workDir, Path videoRoot, Path ensembleDir, Consumer<String> step) {
     step.accept("Kafka broker (KRaft, loopback)");
-    kafka = InProcessKafkaCluster.start();
+    // Kafka's storage formatter prints its bootstrap records on System.out, the command's
+    // output, and nothing else writes there meanwhile; the command prints through its context.
+    PrintStream out = System.out;
+    System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+    try {
+      kafka = InProcessKafkaCluster.start();
+    } finally {
+      System.setOut(out);
+    }
     parts.add(kafka);
     kafka.createTopics(Topics.all());
 
