@@ -7,9 +7,7 @@ import dev.deepscreen.streams.app.DeadLetterHandler;
 import dev.deepscreen.streams.extract.source.FetchedVideo;
 import dev.deepscreen.streams.extract.source.VideoSources;
 import dev.deepscreen.streams.media.ExtractedFace;
-import dev.deepscreen.streams.media.FaceDetector;
 import dev.deepscreen.streams.media.FaceExtractor;
-import dev.deepscreen.streams.media.VideoDecoder;
 import dev.deepscreen.streams.media.VideoException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -44,10 +42,7 @@ final class VideoExtractor implements Processor<String, VideoEvent, String, Spec
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.sources = config.videoSources();
-    this.extractor = new FaceExtractor(
-        new VideoDecoder(config.decodeLimits(), config.decoderThreads()),
-        FaceDetector.ultraFace(config.detectorSettings()), config.cropper(),
-        config.framesPerVideo(), config.jpegQuality());
+    this.extractor = config.faceExtractor();
   }
 
   @Override
