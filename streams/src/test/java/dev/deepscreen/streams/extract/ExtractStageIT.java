@@ -12,7 +12,7 @@ import dev.deepscreen.schemas.registry.SchemaRegistryClient;
 import dev.deepscreen.streams.app.StageRunner;
 import dev.deepscreen.streams.embedded.InProcessKafkaCluster;
 import dev.deepscreen.streams.media.TestVideos;
-import dev.deepscreen.streams.media.TestVideos.Codec;
+import dev.deepscreen.streams.media.ClipWriter.Codec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
