@@ -13,7 +13,7 @@ trap 'rm -rf "$work"' EXIT
 # One invocation, so that the sibling modules resolve to their build folders.
 ./mvnw -q -o -pl streams -am test-compile dependency:build-classpath -DskipTests \
   -Dmdep.outputFile="$work/cp.txt" >/dev/null
-photo=streams/target/face-photos/sample5.jpg
+photo=streams/target/classes/dev/deepscreen/streams/photos/sample5.jpg
 
 clips=()
 for size in 640x360 1280x720 1920x1080; do

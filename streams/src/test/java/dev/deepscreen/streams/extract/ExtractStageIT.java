@@ -11,7 +11,7 @@ import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
 import dev.deepscreen.streams.app.StageInstance;
 import dev.deepscreen.streams.embedded.InProcessKafkaCluster;
-import dev.deepscreen.streams.media.TestVideos.Codec;
+import dev.deepscreen.streams.media.ClipWriter.Codec;
 import dev.deepscreen.streams.media.TestVideos;
 import java.nio.file.Path;
 import java.time.Duration;

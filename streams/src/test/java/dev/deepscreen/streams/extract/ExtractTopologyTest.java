@@ -11,7 +11,7 @@ import dev.deepscreen.avro.VideoEvent;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.streams.media.TestVideos;
-import dev.deepscreen.streams.media.TestVideos.Codec;
+import dev.deepscreen.streams.media.ClipWriter.Codec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 
-import dev.deepscreen.streams.media.TestVideos.Codec;
+import dev.deepscreen.streams.media.ClipWriter.Codec;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Collectors;

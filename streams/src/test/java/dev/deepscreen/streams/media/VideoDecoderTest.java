@@ -3,7 +3,7 @@ package dev.deepscreen.streams.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.deepscreen.streams.media.TestVideos.Codec;
+import dev.deepscreen.streams.media.ClipWriter.Codec;
 import dev.deepscreen.streams.media.VideoException.Kind;
 import java.nio.file.Files;
 import java.nio.file.Path;
