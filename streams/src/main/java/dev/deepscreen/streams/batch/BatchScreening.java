@@ -128,7 +128,10 @@ public final class BatchScreening {
       pool.shutdownNow();
       pool.awaitTermination(1, TimeUnit.MINUTES);
       synchronized (workers) {
-        workers.forEach(w -> w.extractor().close());
+        for (Worker w : workers) {
+          w.extractor().close();
+          w.sources().close();
+        }
       }
     }
   }
@@ -146,6 +149,10 @@ public final class BatchScreening {
 
     FaceExtractor extractor() {
       return extractor;
+    }
+
+    VideoSources sources() {
+      return sources;
     }
 
     Result screen(Path video) {

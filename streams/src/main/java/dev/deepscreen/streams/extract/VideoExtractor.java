@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Turns one video event into its face crops and exactly one extraction summary. A video that
  * cannot be screened (refused, unreadable, over its budget) still gets its summary, with the
  * status and the reason, plus a dead letter; nothing a video does stops the stream. Each task has
- * its own detector, closed with the task.
+ * its own detector and video sources (S3 and HTTP clients), closed with the task.
  */
 final class VideoExtractor implements Processor<String, VideoEvent, String, SpecificRecord> {
 
@@ -91,6 +91,9 @@ final class VideoExtractor implements Processor<String, VideoEvent, String, Spec
   public void close() {
     if (extractor != null) {
       extractor.close();
+    }
+    if (sources != null) {
+      sources.close();
     }
   }
 }

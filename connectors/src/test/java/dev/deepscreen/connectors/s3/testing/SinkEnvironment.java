@@ -7,6 +7,7 @@ import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.schemas.serde.AvroSerde;
 import dev.deepscreen.streams.embedded.InProcessKafkaCluster;
+import dev.deepscreen.streams.testing.S3ProxyServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
