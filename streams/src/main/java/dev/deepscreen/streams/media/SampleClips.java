@@ -25,9 +25,21 @@ public final class SampleClips {
    */
   public static Path panningClip(Path target, String photo, Codec codec, int width, int height,
       int frames, double fps, int displayRotation) throws FrameRecorder.Exception {
+    return panningClip(target, photo, codec, width, height, frames, fps, displayRotation,
+        (int) Math.round(fps), -1);
+  }
+
+  /**
+   * As {@link #panningClip(Path, String, Codec, int, int, int, double, int)}, with a keyframe
+   * every {@code gopSize} frames and up to {@code bFrames} B-frames in a row (negative: the
+   * encoder's default; OpenH264 makes none).
+   */
+  public static Path panningClip(Path target, String photo, Codec codec, int width, int height,
+      int frames, double fps, int displayRotation, int gopSize, int bFrames)
+      throws FrameRecorder.Exception {
     try (Mat source = FacePhotos.read(photo);
         ClipWriter clip = ClipWriter.open(target, codec, width, height, fps,
-            Math.max(200_000, width * height * 3), displayRotation)) {
+            Math.max(200_000, width * height * 3), displayRotation, gopSize, bFrames)) {
       // A window of the photo's aspect ratio that covers 90% of it, sliding left to right.
       int windowWidth = (int) (source.cols() * 0.9);
       int windowHeight = Math.min(source.rows(), windowWidth * height / width);

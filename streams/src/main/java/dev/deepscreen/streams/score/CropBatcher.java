@@ -1,9 +1,6 @@
 package dev.deepscreen.streams.score;
 
 import dev.deepscreen.avro.FaceCrop;
-import dev.deepscreen.avro.FaceScore;
-import dev.deepscreen.avro.ModelScore;
-import dev.deepscreen.avro.ScoreStatus;
 import dev.deepscreen.avro.Stage;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.streams.app.DeadLetterHandler;
@@ -120,7 +117,7 @@ final class CropBatcher implements Processor<String, FaceCrop, String, SpecificR
     for (int i = 0; i < batch.size(); i++) {
       Waiting item = batch.get(i);
       FaceScorer.Outcome outcome = outcomes.get(i);
-      context.forward(new Record<>(item.key(), score(item.crop(), outcome, scoredAt),
+      context.forward(new Record<>(item.key(), scorer.faceScore(item.crop(), outcome, scoredAt),
           item.timestamp()));
       if (outcome.failed()) {
         LOG.info("Crop {}/{} of event {} failed: {}", item.crop().getFrameIndex(),
@@ -132,23 +129,5 @@ final class CropBatcher implements Processor<String, FaceCrop, String, SpecificR
       }
       store.delete(item.offset());
     }
-  }
-
-  private FaceScore score(FaceCrop crop, FaceScorer.Outcome outcome, Instant scoredAt) {
-    Ensemble ensemble = scorer.ensemble();
-    List<ModelScore> models = new ArrayList<>();
-    if (!outcome.failed()) {
-      for (int m = 0; m < ensemble.members().size(); m++) {
-        models.add(new ModelScore(ensemble.members().get(m).spec().name(),
-            outcome.probabilities()[m]));
-      }
-    }
-    return FaceScore.newBuilder().setEventId(crop.getEventId())
-        .setFrameIndex(crop.getFrameIndex()).setFrameTimeMs(crop.getFrameTimeMs())
-        .setFaceIndex(crop.getFaceIndex()).setTrackId(crop.getTrackId())
-        .setStatus(outcome.failed() ? ScoreStatus.FAILED : ScoreStatus.OK)
-        .setReason(outcome.failed() ? outcome.failure().getMessage() : null)
-        .setModelScores(models).setEnsembleVersion(ensemble.version()).setScoredAt(scoredAt)
-        .setInferenceMs(outcome.inferenceMs()).build();
   }
 }

@@ -1,9 +1,13 @@
 package dev.deepscreen.streams.score;
 
 import dev.deepscreen.avro.FaceCrop;
+import dev.deepscreen.avro.FaceScore;
+import dev.deepscreen.avro.ModelScore;
+import dev.deepscreen.avro.ScoreStatus;
 import dev.deepscreen.streams.inference.Ensemble;
 import dev.deepscreen.streams.inference.FacePreprocessor;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -154,5 +158,23 @@ public final class FaceScorer {
   /** The logistic function, stable for large logits of either sign. */
   static double sigmoid(float logit) {
     return logit >= 0 ? 1 / (1 + Math.exp(-logit)) : Math.exp(logit) / (1 + Math.exp(logit));
+  }
+
+  /** The face score record of {@code crop} for its outcome, as the stage writes it. */
+  public FaceScore faceScore(FaceCrop crop, Outcome outcome, Instant scoredAt) {
+    List<ModelScore> models = new ArrayList<>();
+    if (!outcome.failed()) {
+      for (int m = 0; m < ensemble.members().size(); m++) {
+        models.add(new ModelScore(ensemble.members().get(m).spec().name(),
+            outcome.probabilities()[m]));
+      }
+    }
+    return FaceScore.newBuilder().setEventId(crop.getEventId())
+        .setFrameIndex(crop.getFrameIndex()).setFrameTimeMs(crop.getFrameTimeMs())
+        .setFaceIndex(crop.getFaceIndex()).setTrackId(crop.getTrackId())
+        .setStatus(outcome.failed() ? ScoreStatus.FAILED : ScoreStatus.OK)
+        .setReason(outcome.failed() ? outcome.failure().getMessage() : null)
+        .setModelScores(models).setEnsembleVersion(ensemble.version()).setScoredAt(scoredAt)
+        .setInferenceMs(outcome.inferenceMs()).build();
   }
 }

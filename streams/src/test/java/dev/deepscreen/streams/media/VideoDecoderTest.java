@@ -56,6 +56,73 @@ class VideoDecoderTest {
     assertThat(video.videoCodec()).isIn("h264", "mpeg4");
   }
 
+  /** Index and CRC-32 of the pixels of each sampled frame. */
+  private static List<String> fingerprints(VideoDecoder decoder, Path clip, int frames,
+      long[] decoded) throws VideoException {
+    List<String> seen = new ArrayList<>();
+    DecodedVideo video = decoder.sample(clip, frames, (index, ts, bgr) -> {
+      byte[] row = new byte[(int) (bgr.cols() * bgr.elemSize())];
+      java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+      for (int y = 0; y < bgr.rows(); y++) {
+        bgr.ptr(y).get(row);
+        crc.update(row);
+      }
+      seen.add(index + ":" + Long.toHexString(crc.getValue()));
+    });
+    decoded[0] = video.framesDecoded();
+    return seen;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Codec.class)
+  void skippingUnsampledFramesHandsOverTheSamePixelsAsDecodingEveryFrame(Codec codec)
+      throws Exception {
+    // Two B-frames in a row (where the codec has them) and a keyframe every 12 frames.
+    Path clip = SampleClips.panningClip(dir.resolve("b." + codec.extension()), "sample5.jpg",
+        codec, 320, 180, 150, 30, 0, 12, 2);
+    VideoDecoder everyFrame = new VideoDecoder(DecodeLimits.DEFAULTS, 1, false);
+    VideoDecoder skipping = new VideoDecoder(DecodeLimits.DEFAULTS, 1, true);
+    VideoDecoder threaded = new VideoDecoder(DecodeLimits.DEFAULTS, 3, true);
+    for (int frames : new int[] {32, 7, 2}) {
+      long[] all = {0};
+      long[] skipped = {0};
+      long[] skippedThreaded = {0};
+      List<String> expected = fingerprints(everyFrame, clip, frames, all);
+      assertThat(expected).as("%s frames", frames).extracting(f -> f.substring(0, f.indexOf(':')))
+          .containsExactlyElementsOf(Arrays.stream(FrameSampling.indices(150, frames))
+              .mapToObj(Integer::toString).toList());
+      assertThat(fingerprints(skipping, clip, frames, skipped)).as("%s frames", frames)
+          .containsExactlyElementsOf(expected);
+      assertThat(fingerprints(threaded, clip, frames, skippedThreaded)).as("%s frames", frames)
+          .containsExactlyElementsOf(expected);
+      assertThat(all[0]).isEqualTo(150);
+      assertThat(skipped[0]).isLessThanOrEqualTo(all[0]);
+    }
+  }
+
+  @Test
+  void bFramesThatAreNotSampledAreNotDecoded() throws Exception {
+    Path clip = SampleClips.panningClip(dir.resolve("b.mkv"), "sample5.jpg", Codec.MPEG4_MKV,
+        320, 180, 150, 30, 0, 150, 2);
+    DecodedVideo video = new VideoDecoder(DecodeLimits.DEFAULTS).sample(clip, 32,
+        (index, ts, bgr) -> { });
+    // Two of every three frames are B-frames that no frame refers to; 32 of 150 are sampled.
+    assertThat(video.framesSampled()).isEqualTo(32);
+    assertThat(video.framesDecoded()).isBetween(60L, 100L);
+  }
+
+  @Test
+  void framesBeforeAKeyframeThatPrecedesTheNextSampleAreNotDecoded() throws Exception {
+    Path clip = SampleClips.panningClip(dir.resolve("long.mp4"), "sample2.jpg", Codec.H264_MP4,
+        160, 90, 300, 30, 0, 10, 0);
+    List<Sampled> seen = new ArrayList<>();
+    DecodedVideo video = decoder.sample(clip, 4, (index, ts, bgr) -> seen.add(
+        new Sampled(index, ts, bgr.cols(), bgr.rows())));
+    assertThat(seen).extracting(Sampled::index).containsExactly(0, 99, 199, 299);
+    // From each keyframe before a sampled frame: 1 + 10 + 10 + 10 frames at most.
+    assertThat(video.framesDecoded()).isLessThanOrEqualTo(31);
+  }
+
   @Test
   void rotationMetadataTurnsFramesUpright() throws Exception {
     // A display matrix of 90 degrees counter-clockwise: shown upright after a quarter turn.

@@ -8,6 +8,7 @@ import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.schemas.serde.AvroSerde;
 import dev.deepscreen.embedded.ConnectWorker;
 import dev.deepscreen.embedded.InProcessKafkaCluster;
+import dev.deepscreen.embedded.testing.S3ProxyServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

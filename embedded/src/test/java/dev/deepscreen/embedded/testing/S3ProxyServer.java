@@ -1,4 +1,4 @@
-package dev.deepscreen.connectors.s3.testing;
+package dev.deepscreen.embedded.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +26,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * S3Proxy with its in-memory backend, in a child JVM bound to 127.0.0.1 and requiring AWS
- * signatures. A child process because S3Proxy's jar bundles unshaded copies of the AWS SDK,
- * Jackson and logback that would clash with the connector's on one classpath.
+ * signatures: the real S3-compatible server of the tests of every module that talks to S3 (they
+ * use it from this module's test-jar). A child process because S3Proxy's jar bundles unshaded
+ * copies of the AWS SDK, Jackson and logback that would clash with ours on one classpath. The
+ * jar is the one the module's build copies to {@code target/s3proxy/s3proxy.jar} (or the
+ * {@code s3proxy.jar} system property).
  */
 public final class S3ProxyServer implements AutoCloseable {
 
@@ -178,24 +180,9 @@ public final class S3ProxyServer implements AutoCloseable {
     }
   }
 
-  /** The endpoint, for {@code store.url}. */
+  /** The endpoint, for a client's endpoint override. */
   public URI endpoint() {
     return endpoint;
-  }
-
-  /**
-   * The sink settings that reach this server's {@code bucket}: endpoint, path-style access,
-   * static keys, and checksums only when required (see the README). Mutable, to add to.
-   */
-  public Map<String, String> sinkProperties(String bucket) {
-    Map<String, String> props = new HashMap<>();
-    props.put("s3.bucket.name", bucket);
-    props.put("store.url", endpoint.toString());
-    props.put("s3.path.style.access.enabled", "true");
-    props.put("s3.request.checksum.calculation", "when_required");
-    props.put("aws.access.key.id", ACCESS_KEY);
-    props.put("aws.secret.access.key", SECRET_KEY);
-    return props;
   }
 
   /** A client of this server (owned by it). */
