@@ -218,6 +218,11 @@ class ScoreCrashIT {
         "application.id=" + applicationId,
         "state.dir=" + dir.resolve("state-" + name),
         "commit.interval.ms=100",
+        // A killed member leaves neither its group nor its transaction: short timeouts let the
+        // next run take over its partitions and the open transaction be aborted quickly.
+        "session.timeout.ms=6000",
+        "heartbeat.interval.ms=1000",
+        "producer.transaction.timeout.ms=5000",
         ScoreConfig.ENSEMBLE_DIR_CONFIG + "=" + ensemble,
         ScoreConfig.BATCH_MAX_SIZE_CONFIG + "=" + BATCH,
         ScoreConfig.BATCH_MAX_WAIT_MS_CONFIG + "=" + maxWait.toMillis(),
