@@ -3,6 +3,7 @@ package dev.deepscreen.embedded;
 import dev.deepscreen.schemas.TopicDefinition;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -10,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -94,6 +97,17 @@ public final class InProcessKafkaCluster implements AutoCloseable {
     try {
       admin.createTopics(topics).all()
           .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      // A new partition answers produce requests with NOT_LEADER_OR_FOLLOWER until its leader
+      // is ready, and an idempotent producer retrying its first batch can then get stuck on
+      // out-of-order sequence numbers. Asking every leader for its end offset waits for them:
+      // the admin client retries such errors itself.
+      Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+      for (NewTopic topic : topics) {
+        for (int p = 0; p < topic.numPartitions(); p++) {
+          partitions.put(new TopicPartition(topic.name(), p), OffsetSpec.latest());
+        }
+      }
+      admin.listOffsets(partitions).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while creating topics", e);

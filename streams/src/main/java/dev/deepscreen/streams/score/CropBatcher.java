@@ -1,9 +1,12 @@
 package dev.deepscreen.streams.score;
 
 import dev.deepscreen.avro.FaceCrop;
+import dev.deepscreen.avro.ScoreStatus;
 import dev.deepscreen.avro.Stage;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.streams.app.DeadLetterHandler;
+import dev.deepscreen.streams.app.PipelineMetric;
+import dev.deepscreen.streams.app.StageMetrics;
 import dev.deepscreen.streams.inference.Ensemble;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -52,6 +55,7 @@ final class CropBatcher implements Processor<String, FaceCrop, String, SpecificR
   private final long maxWaitMs;
   private final Deque<Waiting> waiting = new ArrayDeque<>();
   private ProcessorContext<String, SpecificRecord> context;
+  private StageMetrics metrics;
   private TimestampedKeyValueStore<Long, FaceCrop> store;
 
   CropBatcher(Ensemble ensemble, ScoreConfig config) {
@@ -64,6 +68,7 @@ final class CropBatcher implements Processor<String, FaceCrop, String, SpecificR
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
+    this.metrics = StageMetrics.of(context.appConfigs());
     this.store = context.getStateStore(ScoreTopology.BUFFER_STORE);
     // Kafka Streams may initialise a revived task's processor again: the store is the truth.
     waiting.clear();
@@ -112,13 +117,18 @@ final class CropBatcher implements Processor<String, FaceCrop, String, SpecificR
     while (batch.size() < maxSize && !waiting.isEmpty()) {
       batch.add(waiting.pollFirst());
     }
+    long started = System.nanoTime();
     List<FaceScorer.Outcome> outcomes = scorer.score(batch.stream().map(Waiting::crop).toList());
+    metrics.observe(PipelineMetric.INFERENCE_SECONDS, (System.nanoTime() - started) / 1e9);
+    metrics.observe(PipelineMetric.BATCH_SIZE, batch.size());
     Instant scoredAt = Instant.ofEpochMilli(context.currentSystemTimeMs());
     for (int i = 0; i < batch.size(); i++) {
       Waiting item = batch.get(i);
       FaceScorer.Outcome outcome = outcomes.get(i);
       context.forward(new Record<>(item.key(), scorer.faceScore(item.crop(), outcome, scoredAt),
           item.timestamp()));
+      metrics.count(PipelineMetric.FACES_SCORED, 1,
+          outcome.failed() ? ScoreStatus.FAILED.name() : ScoreStatus.OK.name());
       if (outcome.failed()) {
         LOG.info("Crop {}/{} of event {} failed: {}", item.crop().getFrameIndex(),
             item.crop().getFaceIndex(), item.key(), outcome.failure().getMessage());

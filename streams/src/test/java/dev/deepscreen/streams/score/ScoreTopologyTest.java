@@ -10,6 +10,9 @@ import dev.deepscreen.avro.ScoreStatus;
 import dev.deepscreen.avro.Stage;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
+import dev.deepscreen.streams.app.PipelineMetric;
+import dev.deepscreen.streams.app.StageMetrics;
+import dev.deepscreen.streams.app.metrics.MetricsRegistry;
 import dev.deepscreen.streams.inference.Ensemble;
 import dev.deepscreen.streams.inference.TinyModels;
 import java.nio.file.Path;
@@ -54,6 +57,7 @@ class ScoreTopologyTest {
   private TestInputTopic<String, FaceCrop> crops;
   private TestOutputTopic<String, FaceScore> scores;
   private TestOutputTopic<String, DeadLetter> deadLetters;
+  private final MetricsRegistry metrics = new MetricsRegistry();
 
   @BeforeAll
   static void load() throws Exception {
@@ -82,6 +86,7 @@ class ScoreTopologyTest {
     StreamsBuilder builder = new StreamsBuilder();
     ScoreTopology.build(builder, config, registry, ensemble);
     Properties props = config.streamsProperties();
+    props.put(StageMetrics.CONFIG, metrics);
     driver = new TopologyTestDriver(builder.build(props), props, T0);
     crops = driver.createInputTopic(Topics.FACE_CROPS.name(),
         Topics.FACE_CROPS.keySerde().serializer(),
@@ -223,6 +228,11 @@ class ScoreTopologyTest {
     assertThat(letter.getApplicationId()).isEqualTo(ScoreConfig.APPLICATION_ID_DEFAULT);
     assertThat(letter.getErrorMessage()).contains("not a JPEG image");
     assertThat(letters.get(1).value.getOffset()).isEqualTo(2);
+
+    assertThat(metrics.counter(PipelineMetric.FACES_SCORED, "OK")).isEqualTo(1);
+    assertThat(metrics.counter(PipelineMetric.FACES_SCORED, "FAILED")).isEqualTo(2);
+    assertThat(metrics.observations(PipelineMetric.BATCH_SIZE)).isEqualTo(1);
+    assertThat(metrics.observations(PipelineMetric.INFERENCE_SECONDS)).isEqualTo(1);
   }
 
   @Test
