@@ -1,8 +1,8 @@
 package dev.deepscreen.streams.bench;
 
-import dev.deepscreen.embedded.InProcessKafkaCluster;
 import dev.deepscreen.avro.FaceCrop;
 import dev.deepscreen.avro.FaceScore;
+import dev.deepscreen.embedded.InProcessKafkaCluster;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.streams.app.StageInstance;
@@ -11,6 +11,7 @@ import dev.deepscreen.streams.inference.BuiltInEnsemble;
 import dev.deepscreen.streams.inference.Ensemble;
 import dev.deepscreen.streams.inference.FacePreprocessor;
 import dev.deepscreen.streams.inference.TensorFlowOptions;
+import dev.deepscreen.streams.score.FaceScorer;
 import dev.deepscreen.streams.score.ScoreApp;
 import dev.deepscreen.streams.score.ScoreConfig;
 import dev.deepscreen.streams.score.TestCrops;
@@ -36,7 +37,8 @@ import org.tensorflow.types.TFloat32;
 /**
  * Crops per second of an ensemble at several batch sizes, two ways in the same run: a bare loop
  * running the SavedModels over tensors prepared once, and the scoring stage itself on an
- * in-process broker under exactly_once_v2 (JPEG decoding, preprocessing, batching, Kafka). Run
+ * in-process broker under exactly_once_v2 (JPEG decoding, preprocessing, batching, Kafka), and
+ * between the two the stage's scorer without Kafka (decoding, preprocessing, models). Run
  * by {@code streams/bench/scoring.sh}. Not a test.
  *
  * <p>Arguments: ensemble directory (or {@code builtin}), crops per stream run, seconds per bare
@@ -60,9 +62,11 @@ public final class ScoringBenchmark {
               .toList(), cropSize, Runtime.getRuntime().availableProcessors());
       for (int batch : batches) {
         double bare = bareLoop(ensemble, faces, batch, bareSeconds);
+        double scorer = scorerLoop(ensemble, faces, cropSize, batch, bareSeconds);
         double stream = stream(source, faces, cropSize, batch, crops);
-        System.out.printf("batch=%d bare_crops_per_s=%.1f stream_crops_per_s=%.1f ratio=%.2f%n",
-            batch, bare, stream, stream / bare);
+        System.out.printf("batch=%d bare_crops_per_s=%.1f scorer_crops_per_s=%.1f"
+            + " stream_crops_per_s=%.1f stream/bare=%.2f scorer/bare=%.2f%n", batch, bare, scorer,
+            stream, stream / bare, scorer / bare);
       }
     }
   }
@@ -100,6 +104,30 @@ public final class ScoringBenchmark {
     } finally {
       inputs.forEach(TFloat32::close);
     }
+  }
+
+  /**
+   * The scoring stage's own code without Kafka: JPEG decoding, preprocessing, tensors, every
+   * model, over the same crops again and again. What the stream adds on top of it is Kafka.
+   */
+  private static double scorerLoop(Ensemble ensemble, List<byte[]> faces, int cropSize,
+      int batch, double seconds) {
+    List<FaceCrop> crops = new ArrayList<>();
+    UUID event = UUID.randomUUID();
+    for (int i = 0; i < batch; i++) {
+      crops.add(TestCrops.crop(event, i, 0, faces.get(i % faces.size()), cropSize));
+    }
+    FaceScorer scorer = new FaceScorer(ensemble);
+    for (int warmUp = 0; warmUp < 3; warmUp++) {
+      scorer.score(crops);
+    }
+    long start = System.nanoTime();
+    long runs = 0;
+    while (System.nanoTime() - start < seconds * 1e9 || runs < 3) {
+      scorer.score(crops);
+      runs++;
+    }
+    return runs * batch / ((System.nanoTime() - start) / 1e9);
   }
 
   private static void runAll(Ensemble ensemble, List<TFloat32> inputs) {

@@ -38,6 +38,11 @@ public final class TrainerCli {
 
   /** Runs a command line with the given output streams and returns its exit code. */
   public static int run(PrintStream out, PrintStream err, String... args) {
+    return commandLine(out, err).execute(args);
+  }
+
+  /** The command line, ready to parse or execute, writing to the given streams. */
+  static CommandLine commandLine(PrintStream out, PrintStream err) {
     boolean terminal = System.console() != null && out == System.out;
     CommandLine commandLine = new CommandLine(new TrainerCli(out, terminal));
     commandLine.setOut(new PrintWriter(out, true));
@@ -46,7 +51,7 @@ public final class TrainerCli {
       cmd.getErr().println(cmd.getCommandName() + ": " + message(e));
       return FAILED;
     });
-    return commandLine.execute(args);
+    return commandLine;
   }
 
   private static String message(Throwable e) {
