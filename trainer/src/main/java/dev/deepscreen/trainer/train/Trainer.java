@@ -77,7 +77,7 @@ public final class Trainer {
   public Outcome train(CropCache cache, Path runFolder) throws IOException {
     Files.createDirectories(runFolder.resolve("checkpoints"));
     checkSettings(runFolder);
-    TrainingData data = TrainingData.of(cache.entries(), settings);
+    TrainingData data = TrainingData.of(cache, cache.entries(), settings);
     out.printf("train: %s at %d px, %d faces of %d videos, validation %d faces of %d videos%n",
         settings.model(), settings.inputSize(), data.train().size(), data.trainVideos(),
         data.validation().size(), data.validationVideos());

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerTest {
 
   static final TrainingSettings SETTINGS = new TrainingSettings("small", 32, 4, 3,
-      Optimizer.SGD, 0.02f, 0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, 2, 0, 7);
+      Optimizer.SGD, 0.02f, 0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, false, 2, 0, 7);
   static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
   @TempDir
@@ -73,9 +73,43 @@ class TrainerTest {
     assertThat(new Trainer(SETTINGS, 2, null, QUIET, false).train(cache, run).state())
         .isEqualTo(outcome.state());
     TrainingSettings other = new TrainingSettings("small", 32, 4, 3, Optimizer.ADAM, 0.02f,
-        0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, 2, 0, 7);
+        0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, false, 2, 0, 7);
     assertThatThrownBy(() -> new Trainer(other, 2, null, QUIET, false).train(cache, run))
         .hasMessageContaining("resume it with the same settings or use another folder");
+  }
+
+  @Test
+  void selfBlendingAddsAFakeTwinOfEveryRealTrainingFaceMadeAfreshEachEpoch() throws Exception {
+    TrainingSettings blending = new TrainingSettings("small", 32, 4, 3, Optimizer.SGD, 0.02f,
+        0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, true, 2, 0, 7);
+    TrainingData plain = TrainingData.of(cache, cache.entries(), SETTINGS);
+    TrainingData data = TrainingData.of(cache, cache.entries(), blending);
+
+    long reals = plain.train().stream().filter(s -> s.target() == 0).count();
+    assertThat(reals).isPositive();
+    assertThat(data.train()).hasSize(plain.train().size() + (int) reals);
+    assertThat(data.validation()).isEqualTo(plain.validation());
+    List<FaceBatches.Sample> twins = data.train().stream()
+        .filter(FaceBatches.Sample::selfBlend).toList();
+    assertThat(twins).hasSize((int) reals).allSatisfy(t -> assertThat(t.target()).isEqualTo(1f));
+
+    FaceBatches batches = new FaceBatches(64, null);
+    FaceBatches.Sample twin = twins.get(0);
+    FaceBatches.Sample original = data.train().stream()
+        .filter(s -> !s.selfBlend() && s.file().equals(twin.file())).findFirst().orElseThrow();
+    float[] real = pixels(batches, original, 1);
+    float[] fake = pixels(batches, twin, 1);
+    assertThat(pixels(batches, twin, 1)).containsExactly(fake);
+    assertThat(fake).isNotEqualTo(real);
+    assertThat(pixels(batches, twin, 2)).isNotEqualTo(fake); // another epoch, another blend
+  }
+
+  private static float[] pixels(FaceBatches batches, FaceBatches.Sample sample, int epoch) {
+    try (org.tensorflow.types.TFloat32 images = batches.images(List.of(sample), 7, epoch, 0)) {
+      float[] values = new float[(int) images.size()];
+      images.asRawTensor().data().asFloats().read(values);
+      return values;
+    }
   }
 
   @Test
