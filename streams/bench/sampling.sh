@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Sampling benchmark: ms per 10-second clip to sample 32 frames, for this project's decoder, the
-# reference solution's OpenCV reader, and the ffmpeg CLI selecting the same 32 frames.
+# reference solution's OpenCV reader, and the ffmpeg CLI selecting the same 32 frames, taking
+# turns in each round (see SamplingBenchmark).
 # Needs Debian's ffmpeg and python3-opencv: apt-get install -y ffmpeg python3-opencv
-# Usage: streams/bench/sampling.sh [runs] [decoder threads]
+# Usage: streams/bench/sampling.sh [rounds] [decoder threads]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-runs=${1:-5}
+rounds=${1:-7}
 threads=${2:-1}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-./mvnw -q -o -pl streams -am test-compile -DskipTests
-./mvnw -q -o -pl streams dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null
+# One invocation, so that the reactor resolves the schemas module without an install.
+./mvnw -q -o -pl streams -am test-compile dependency:build-classpath -DskipTests \
+  -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test >/dev/null
 photo=streams/target/classes/dev/deepscreen/streams/photos/sample5.jpg
 
 clips=()
@@ -24,28 +26,9 @@ for size in 640x360 1280x720 1920x1080; do
   clips+=("$clip")
 done
 
-echo "== deepscreen (Java, FFmpeg via JavaCV, decoder threads: $threads)"
-java -cp "streams/target/classes:streams/target/test-classes:$(cat "$work/cp.txt")" \
-  dev.deepscreen.streams.bench.SamplingBenchmark "$runs" "$threads" "${clips[@]}"
-
-echo "== reference reader (Python OpenCV $(/usr/bin/python3 -c 'import cv2; print(cv2.__version__)'): grab all, retrieve 32)"
-for clip in "${clips[@]}"; do
-  echo "$(basename "$clip") $(/usr/bin/python3 streams/bench/reference_reader.py "$clip" "$runs")"
-done
-
-echo "== ffmpeg CLI $(ffmpeg -version | head -1 | cut -d' ' -f3) selecting the same 32 frames to raw BGR"
-for clip in "${clips[@]}"; do
-  n=$(ffprobe -v error -count_packets -select_streams v:0 -show_entries stream=nb_read_packets \
-    -of csv=p=0 "$clip")
-  select=$(/usr/bin/python3 -c "import numpy as np; print('+'.join(f'eq(n\\,{i})' for i in np.linspace(0, $n - 1, 32, dtype=int)))")
-  times=()
-  for i in $(seq 0 "$runs"); do
-    start=$(date +%s%N)
-    ffmpeg -loglevel error -threads "$threads" -i "$clip" -vf "select=$select" -vsync 0 \
-      -f rawvideo -pix_fmt bgr24 -y /dev/null
-    end=$(date +%s%N)
-    [ "$i" -gt 0 ] && times+=($(( (end - start) / 1000000 )))
-  done
-  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$(basename "$clip") ${median}"
-done
+echo "deepscreen: FFmpeg 8.0.1 via JavaCV 1.5.13, decoder threads $threads;" \
+  "reference: Python OpenCV $(/usr/bin/python3 -c 'import cv2; print(cv2.__version__)');" \
+  "ffmpeg CLI $(ffmpeg -version | head -1 | cut -d' ' -f3), -threads $threads; $rounds rounds"
+java -Dpython=/usr/bin/python3 -Dffmpeg=ffmpeg \
+  -cp "streams/target/classes:streams/target/test-classes:$(cat "$work/cp.txt")" \
+  dev.deepscreen.streams.bench.SamplingBenchmark "$rounds" "$threads" "${clips[@]}"

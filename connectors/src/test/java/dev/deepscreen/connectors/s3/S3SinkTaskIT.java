@@ -6,12 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.avro.VideoEvent;
 import dev.deepscreen.connectors.s3.testing.ObjectContents;
-import dev.deepscreen.connectors.s3.testing.S3ProxyServer;
+import dev.deepscreen.connectors.s3.testing.S3ProxySinkSettings;
 import dev.deepscreen.connectors.s3.testing.StubSinkTaskContext;
 import dev.deepscreen.schemas.SampleRecords;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.FakeSchemaRegistryServer;
 import dev.deepscreen.schemas.serde.AvroSerde;
+import dev.deepscreen.embedded.testing.S3ProxyServer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,7 +60,7 @@ class S3SinkTaskIT {
   }
 
   private static Map<String, String> props(String bucket, String dir) {
-    Map<String, String> props = s3.sinkProperties(bucket);
+    Map<String, String> props = S3ProxySinkSettings.of(s3, bucket);
     props.put("schema.registry.url", registry.url());
     props.put("schema.registry.retries", "0");
     props.put("topics.dir", dir);

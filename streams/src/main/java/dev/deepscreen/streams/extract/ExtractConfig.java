@@ -4,11 +4,16 @@ import dev.deepscreen.avro.Stage;
 import dev.deepscreen.streams.app.StageConfig;
 import dev.deepscreen.streams.extract.source.FileVideoSource;
 import dev.deepscreen.streams.extract.source.HttpVideoSource;
+import dev.deepscreen.streams.extract.source.S3VideoSource;
 import dev.deepscreen.streams.extract.source.VideoSource;
 import dev.deepscreen.streams.extract.source.VideoSources;
 import dev.deepscreen.streams.media.DecodeLimits;
 import dev.deepscreen.streams.media.FaceCropper;
 import dev.deepscreen.streams.media.FaceDetector;
+import dev.deepscreen.streams.media.FaceExtractor;
+import dev.deepscreen.streams.media.VideoDecoder;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +28,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -39,6 +45,14 @@ public final class ExtractConfig extends StageConfig {
   public static final String HTTP_ALLOW_PRIVATE_CONFIG = "extract.http.allow.private.addresses";
   public static final String HTTP_TIMEOUT_MS_CONFIG = "extract.http.timeout.ms";
   public static final String HTTP_MAX_REDIRECTS_CONFIG = "extract.http.max.redirects";
+  public static final String S3_ENABLED_CONFIG = "extract.s3.enabled";
+  public static final String S3_REGION_CONFIG = "extract.s3.region";
+  public static final String S3_ENDPOINT_CONFIG = "extract.s3.endpoint";
+  public static final String S3_PATH_STYLE_CONFIG = "extract.s3.path.style.access.enabled";
+  public static final String S3_ACCESS_KEY_CONFIG = "extract.s3.access.key.id";
+  public static final String S3_SECRET_KEY_CONFIG = "extract.s3.secret.access.key";
+  public static final String S3_ALLOWED_BUCKETS_CONFIG = "extract.s3.allowed.buckets";
+  public static final String S3_TIMEOUT_MS_CONFIG = "extract.s3.timeout.ms";
   public static final String DOWNLOAD_DIR_CONFIG = "extract.download.dir";
   public static final String MAX_BYTES_CONFIG = "extract.video.max.bytes";
   public static final String MAX_DURATION_MS_CONFIG = "extract.video.max.duration.ms";
@@ -72,6 +86,27 @@ public final class ExtractConfig extends StageConfig {
           "Time allowed for one download, connection included.")
       .define(HTTP_MAX_REDIRECTS_CONFIG, Type.INT, 3, Range.between(0, 10), Importance.LOW,
           "Redirects followed at most; each hop is checked like the first.")
+      .define(S3_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,
+          "Whether s3://bucket/key URIs are fetched.")
+      .define(S3_REGION_CONFIG, Type.STRING, "us-east-1", new ConfigDef.NonEmptyString(),
+          Importance.MEDIUM, "The buckets' AWS region (also used to sign requests to "
+              + S3_ENDPOINT_CONFIG + ").")
+      .define(S3_ENDPOINT_CONFIG, Type.STRING, "", new HttpUrlOrEmpty(), Importance.MEDIUM,
+          "Endpoint of an S3-compatible store (MinIO, Ceph, S3Proxy), for example"
+              + " http://minio:9000. Empty for AWS S3 itself.")
+      .define(S3_PATH_STYLE_CONFIG, Type.BOOLEAN, false, Importance.LOW, "Address the bucket as"
+          + " a path (http://host/bucket/key) instead of a host name (http://bucket.host/key)."
+          + " Most S3-compatible stores need true.")
+      .define(S3_ACCESS_KEY_CONFIG, Type.PASSWORD, null, Importance.HIGH, "Access key id. When"
+          + " unset with " + S3_SECRET_KEY_CONFIG + ", the AWS default credentials chain is used"
+          + " (environment, system properties, profile, container or instance role).")
+      .define(S3_SECRET_KEY_CONFIG, Type.PASSWORD, null, Importance.HIGH, "Secret access key,"
+          + " set together with " + S3_ACCESS_KEY_CONFIG + ".")
+      .define(S3_ALLOWED_BUCKETS_CONFIG, Type.LIST, "", Importance.HIGH, "Buckets s3: videos may"
+          + " come from; empty allows every bucket the credentials can read. Set it when the"
+          + " credentials can read more than the uploads.")
+      .define(S3_TIMEOUT_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1), Importance.LOW,
+          "Time allowed for one download from S3, connection included.")
       .define(DOWNLOAD_DIR_CONFIG, Type.STRING, System.getProperty("java.io.tmpdir"),
           Importance.LOW, "Folder for downloaded copies, deleted after each video.")
       .define(MAX_BYTES_CONFIG, Type.LONG, DecodeLimits.DEFAULTS.maxBytes(), Range.atLeast(1),
@@ -122,6 +157,12 @@ public final class ExtractConfig extends StageConfig {
           "not a folder");
     }
     decodeLimits(); // DecodeLimits refuses formats that open other files
+    if ((getPassword(S3_ACCESS_KEY_CONFIG) == null)
+        != (getPassword(S3_SECRET_KEY_CONFIG) == null)) {
+      throw new ConfigException(S3_SECRET_KEY_CONFIG, "[hidden]", "set both "
+          + S3_ACCESS_KEY_CONFIG + " and " + S3_SECRET_KEY_CONFIG + ", or neither to use the AWS"
+          + " default credentials chain");
+    }
   }
 
   /** The definitions, for documentation. */
@@ -162,7 +203,16 @@ public final class ExtractConfig extends StageConfig {
     return getInt(CROP_JPEG_QUALITY_CONFIG);
   }
 
-  /** The sources of the enabled URI schemes. */
+  /**
+   * A face extractor as these settings describe it: decoder, detector, cropper. It holds a
+   * detector network, is not thread-safe, and must be closed.
+   */
+  public FaceExtractor faceExtractor() {
+    return new FaceExtractor(new VideoDecoder(decodeLimits(), decoderThreads(), true),
+        FaceDetector.ultraFace(detectorSettings()), cropper(), framesPerVideo(), jpegQuality());
+  }
+
+  /** The sources of the enabled URI schemes, new ones for each caller, who closes them. */
   public VideoSources videoSources() {
     List<VideoSource> sources = new ArrayList<>();
     sources.add(new FileVideoSource(getList(FILE_ROOTS_CONFIG).stream().map(Path::of).toList(),
@@ -173,6 +223,17 @@ public final class ExtractConfig extends StageConfig {
           Duration.ofMillis(getLong(HTTP_TIMEOUT_MS_CONFIG)), getLong(MAX_BYTES_CONFIG),
           getInt(HTTP_MAX_REDIRECTS_CONFIG), Path.of(getString(DOWNLOAD_DIR_CONFIG)))));
     }
+    if (getBoolean(S3_ENABLED_CONFIG)) {
+      String endpoint = getString(S3_ENDPOINT_CONFIG).trim();
+      Password accessKey = getPassword(S3_ACCESS_KEY_CONFIG);
+      Password secretKey = getPassword(S3_SECRET_KEY_CONFIG);
+      sources.add(new S3VideoSource(new S3VideoSource.Settings(getString(S3_REGION_CONFIG),
+          endpoint.isEmpty() ? null : URI.create(endpoint), getBoolean(S3_PATH_STYLE_CONFIG),
+          accessKey == null ? null : accessKey.value(),
+          secretKey == null ? null : secretKey.value(), getList(S3_ALLOWED_BUCKETS_CONFIG),
+          Duration.ofMillis(getLong(S3_TIMEOUT_MS_CONFIG)), getLong(MAX_BYTES_CONFIG),
+          Path.of(getString(DOWNLOAD_DIR_CONFIG)))));
+    }
     return new VideoSources(sources);
   }
 
@@ -182,7 +243,8 @@ public final class ExtractConfig extends StageConfig {
    */
   @Override
   protected void addStreamsDefaults(Properties props) {
-    long budget = getLong(TIME_BUDGET_MS_CONFIG) + getLong(HTTP_TIMEOUT_MS_CONFIG);
+    long budget = getLong(TIME_BUDGET_MS_CONFIG)
+        + Math.max(getLong(HTTP_TIMEOUT_MS_CONFIG), getLong(S3_TIMEOUT_MS_CONFIG));
     int records = 4;
     long batch = Math.min(budget * records, Duration.ofMinutes(14).toMillis());
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), records);
@@ -190,5 +252,32 @@ public final class ExtractConfig extends StageConfig {
         (int) Math.max(batch + 60_000, 300_000));
     props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
         (int) Math.max(batch + 60_000, 60_000));
+  }
+
+  /** Empty, or an absolute http(s) URL with a host. */
+  private static final class HttpUrlOrEmpty implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      String url = value == null ? "" : ((String) value).trim();
+      if (url.isEmpty()) {
+        return;
+      }
+      URI uri;
+      try {
+        uri = new URI(url);
+      } catch (URISyntaxException e) {
+        throw new ConfigException(name, value, "not a URL: " + e.getMessage());
+      }
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null) {
+        throw new ConfigException(name, value,
+            "must be an http(s)://host[:port] URL, or empty for AWS S3");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "empty, or http(s)://host[:port]";
+    }
   }
 }

@@ -61,6 +61,19 @@ public final class ClipWriter implements AutoCloseable {
    */
   public static ClipWriter open(Path target, Codec codec, int width, int height, double fps,
       int bitrate, int displayRotation) throws FrameRecorder.Exception {
+    return open(target, codec, width, height, fps, bitrate, displayRotation,
+        (int) Math.max(1, Math.round(fps)), -1);
+  }
+
+  /**
+   * Starts a clip with a keyframe every {@code gopSize} frames and up to {@code bFrames}
+   * B-frames in a row (negative: the encoder's default; OpenH264 makes none).
+   *
+   * @throws FrameRecorder.Exception if FFmpeg cannot open the file or the encoder
+   */
+  public static ClipWriter open(Path target, Codec codec, int width, int height, double fps,
+      int bitrate, int displayRotation, int gopSize, int bFrames)
+      throws FrameRecorder.Exception {
     if (width < 2 || height < 2 || width % 2 != 0 || height % 2 != 0) {
       throw new IllegalArgumentException("YUV 4:2:0 needs even frame sides: " + width + "x"
           + height);
@@ -71,7 +84,10 @@ public final class ClipWriter implements AutoCloseable {
     recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
     recorder.setFrameRate(fps);
     recorder.setVideoBitrate(bitrate);
-    recorder.setGopSize((int) Math.max(1, Math.round(fps)));
+    recorder.setGopSize(gopSize);
+    if (bFrames >= 0) {
+      recorder.setMaxBFrames(bFrames);
+    }
     if (displayRotation != 0) {
       recorder.setDisplayRotation(displayRotation);
     }

@@ -1,23 +1,20 @@
 package dev.deepscreen.streams.media;
 
-import static org.bytedeco.opencv.global.opencv_core.ROTATE_180;
-import static org.bytedeco.opencv.global.opencv_core.ROTATE_90_CLOCKWISE;
-import static org.bytedeco.opencv.global.opencv_core.ROTATE_90_COUNTERCLOCKWISE;
-import static org.bytedeco.opencv.global.opencv_core.rotate;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
+import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_DEFAULT;
+import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_NONREF;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 
+import dev.deepscreen.streams.media.MediaInput.FFmpegException;
 import dev.deepscreen.streams.media.VideoException.Kind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
-import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegLogCallback;
-import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.FrameGrabber;
-import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -28,10 +25,12 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * script naming other files or URLs is refused before it is read. Size, resolution, duration,
  * frame count and a wall-clock budget are checked before and during decoding.
  *
- * <p>Sampling: a first pass only demuxes, counting the video packets (cheap, and right where the
- * container's frame count is missing or wrong); a second pass decodes every frame in order, as
- * inter-frame codecs require, but converts to BGR only the frames at the sampled indices. Frames
- * are rotated by the stream's display matrix before they reach the consumer.
+ * <p>Sampling: a first pass only demuxes, noting each video packet's timestamp and keyframe flag
+ * (cheap, and right where the container's frame count is missing or wrong); the sampled indices
+ * come from the packet count. The second pass decodes in order, as inter-frame codecs require,
+ * but only what the sampled frames need (see {@link SamplingPlan}), and converts to BGR only the
+ * sampled frames. Frames are rotated by the stream's display matrix before they reach the
+ * consumer.
  */
 public final class VideoDecoder {
 
@@ -50,21 +49,26 @@ public final class VideoDecoder {
 
   private final DecodeLimits limits;
   private final int threads;
+  private final boolean skipUnsampled;
 
   /** A decoder using one thread per video: the stage runs videos in parallel instead. */
   public VideoDecoder(DecodeLimits limits) {
-    this(limits, 1);
+    this(limits, 1, true);
   }
 
   /**
    * @param threads FFmpeg decoding threads per video, or 0 to let FFmpeg choose from the cores
+   * @param skipUnsampled whether frames that are not sampled and that no other frame refers to
+   *     are left undecoded, and stretches before a keyframe skipped; false decodes every frame,
+   *     as the reference reader does (same sampled frames, slower)
    */
-  public VideoDecoder(DecodeLimits limits, int threads) {
+  public VideoDecoder(DecodeLimits limits, int threads, boolean skipUnsampled) {
     if (threads < 0) {
       throw new IllegalArgumentException("threads must be 0 (automatic) or more: " + threads);
     }
     this.limits = limits;
     this.threads = threads;
+    this.skipUnsampled = skipUnsampled;
   }
 
   /**
@@ -77,62 +81,159 @@ public final class VideoDecoder {
       throws VideoException {
     long started = System.nanoTime();
     long bytes = checkSize(file);
-    long packets;
-    try (FFmpegFrameGrabber grabber = open(file, false)) {
-      packets = countVideoPackets(grabber, started);
-    } catch (FrameGrabber.Exception e) {
+    SamplingPlan.Packets packets = new SamplingPlan.Packets();
+    try (MediaInput input = open(file)) {
+      while (input.readVideoPacket()) {
+        if (packets.count() >= limits.maxFrames()) {
+          throw new VideoException(Kind.REJECTED, "The video has more than "
+              + limits.maxFrames() + " frames");
+        }
+        AVPacket packet = input.packet();
+        packets.add(packet.pts(), (packet.flags() & AV_PKT_FLAG_KEY) != 0);
+        checkBudget(started);
+      }
+    } catch (FFmpegException e) {
       throw unreadable(e);
     }
-    if (packets == 0) {
+    if (packets.count() == 0) {
       throw new VideoException(Kind.UNREADABLE, "The video stream has no frames");
     }
-    int[] indices = FrameSampling.indices(packets, frames);
-    try (FFmpegFrameGrabber grabber = open(file, true);
-        OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat()) {
-      int rotation = clockwiseRotation(grabber);
-      long decoded = 0;
-      int next = 0;
-      Frame frame;
-      while (next < indices.length) {
-        boolean wanted = indices[next] == decoded;
-        frame = grabber.grabFrame(false, true, wanted, false, false);
-        if (frame == null) {
-          break; // fewer frames than packets: the file ends early; keep what was sampled
+    SamplingPlan plan = SamplingPlan.of(packets, frames, AV_NOPTS_VALUE, skipUnsampled);
+    try (MediaInput input = open(file)) {
+      input.openDecoder(threads, (long) limits.maxWidth() * limits.maxHeight());
+      int rotation = clockwiseRotation(input.displayRotation());
+      try (BgrConverter converter = new BgrConverter(rotation)) {
+        Pass pass = new Pass(input, plan, converter, consumer, started);
+        pass.run();
+        if (pass.sampled == 0) {
+          throw new VideoException(Kind.UNREADABLE, "No frame of the video could be decoded"
+              + (pass.lastError == null ? "" : ": " + pass.lastError));
+        }
+        boolean sideways = rotation == 90 || rotation == 270;
+        return new DecodedVideo(input.formatName(), input.codecName(),
+            sideways ? input.height() : input.width(), sideways ? input.width() : input.height(),
+            rotation, input.durationMicros() > 0 ? input.durationMicros() / 1000 : -1,
+            input.frameRate(), input.declaredFrames(), packets.count(), pass.decoded,
+            pass.sampled, bytes, (System.nanoTime() - started) / 1_000_000);
+      }
+    } catch (FFmpegException e) {
+      throw unreadable(e);
+    }
+  }
+
+  /** The second pass over one file: feeds the decoder what the plan needs, hands over frames. */
+  private final class Pass {
+    private final MediaInput input;
+    private final SamplingPlan plan;
+    private final BgrConverter converter;
+    private final SampledFrameConsumer consumer;
+    private final long started;
+    private final int[] indices;
+    private final int lastIndex;
+    private long decoded;
+    private int sampled;
+    private int lastSampledIndex = -1;
+    private String lastError;
+
+    Pass(MediaInput input, SamplingPlan plan, BgrConverter converter,
+        SampledFrameConsumer consumer, long started) {
+      this.input = input;
+      this.plan = plan;
+      this.converter = converter;
+      this.consumer = consumer;
+      this.started = started;
+      this.indices = plan.indices();
+      this.lastIndex = indices[indices.length - 1];
+    }
+
+    void run() throws FFmpegException, VideoException {
+      // A jump empties the decoder, idling its threads: worth it only past a few frames.
+      int minSkipped = Math.max(4, 2 * input.decoderThreads());
+      int position = -1; // decode position of the packet last read
+      while (input.readVideoPacket()) {
+        position++;
+        checkBudget(started);
+        if (plan.byTimestamp()) {
+          if (plan.nothingSampledFrom(position)) {
+            break; // every sampled frame is in the decoder
+          }
+          int target = plan.jumpTarget(position, minSkipped);
+          if (target > position) {
+            drain();
+            input.flush();
+            while (position < target && input.readVideoPacket()) {
+              position++;
+            }
+            if (position < target) {
+              break; // the file ended sooner than in the first pass
+            }
+          }
+        } else if (decoded > lastIndex) {
+          break;
+        }
+        boolean needed = !plan.byTimestamp() || plan.sampledPacket(position);
+        try {
+          while (!input.send(needed ? AVDISCARD_DEFAULT : AVDISCARD_NONREF)) {
+            receiveAll(); // the decoder holds frames to give back before it takes more
+          }
+        } catch (FFmpegException e) {
+          lastError = e.getMessage(); // a damaged packet: the others may still decode
+        }
+        receiveAll();
+      }
+      drain();
+    }
+
+    private void drain() throws FFmpegException, VideoException {
+      input.sendEnd();
+      receiveAll();
+    }
+
+    private void receiveAll() throws VideoException {
+      while (true) {
+        try {
+          if (!input.receive()) {
+            return;
+          }
+        } catch (FFmpegException e) {
+          lastError = e.getMessage(); // a damaged frame: the others may still decode
+          continue;
         }
         if (++decoded > limits.maxFrames()) {
           throw new VideoException(Kind.REJECTED, "The video has more than "
               + limits.maxFrames() + " frames");
         }
-        checkBudget(started);
-        if (wanted && frame.imageWidth > 0) {
-          Mat image = converter.convert(frame);
-          long timestampMs = frame.timestamp / 1000;
-          if (rotation == 0) {
-            consumer.accept(indices[next], timestampMs, image);
-          } else {
-            try (Mat upright = new Mat()) {
-              rotate(image, upright, rotateCode(rotation));
-              consumer.accept(indices[next], timestampMs, upright);
-            }
-          }
-          next++;
-        } else if (wanted) {
-          next++; // the decoder returned no picture for this frame: skip the index
-        }
+        accept(input.frame());
       }
-      if (next == 0) {
-        throw new VideoException(Kind.UNREADABLE, "No frame of the video could be decoded");
+    }
+
+    private void accept(AVFrame frame) throws VideoException {
+      int index;
+      if (plan.byTimestamp()) {
+        index = plan.sampledIndexOf(frame.pts());
+      } else {
+        int counted = (int) (decoded - 1);
+        index = Arrays.binarySearch(indices, counted) >= 0 ? counted : -1;
       }
-      boolean sideways = rotation == 90 || rotation == 270;
-      AVFormatContext context = grabber.getFormatContext();
-      return new DecodedVideo(grabber.getFormat(), grabber.getVideoCodecName(),
-          sideways ? grabber.getImageHeight() : grabber.getImageWidth(),
-          sideways ? grabber.getImageWidth() : grabber.getImageHeight(), rotation,
-          context.duration() > 0 ? context.duration() / 1000 : -1, grabber.getFrameRate(),
-          declaredFrames(grabber), packets, decoded, next, bytes,
-          (System.nanoTime() - started) / 1_000_000);
-    } catch (FrameGrabber.Exception e) {
-      throw unreadable(e);
+      if (index <= lastSampledIndex) {
+        return; // not sampled, or a repeated timestamp
+      }
+      checkFrameSize(frame.width(), frame.height());
+      Mat bgr;
+      try {
+        bgr = converter.convert(frame);
+      } catch (FFmpegException e) {
+        lastError = e.getMessage();
+        return;
+      }
+      long timestampMs = input.millis(plan.byTimestamp() ? frame.pts()
+          : frame.best_effort_timestamp());
+      if (timestampMs < 0 && input.frameRate() > 0) {
+        timestampMs = Math.round(index * 1000 / input.frameRate());
+      }
+      consumer.accept(index, Math.max(0, timestampMs), bgr);
+      lastSampledIndex = index;
+      sampled++;
     }
   }
 
@@ -154,23 +255,11 @@ public final class VideoDecoder {
   }
 
   /** Opens the file with the hardened options and checks what the container declares. */
-  private FFmpegFrameGrabber open(Path file, boolean forDecoding) throws VideoException,
-      FrameGrabber.Exception {
-    FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
-    grabber.setOption("protocol_whitelist", "file");
-    grabber.setOption("format_whitelist", String.join(",", limits.formats()));
-    grabber.setVideoOption("threads", threads == 0 ? "auto" : Integer.toString(threads));
-    if (forDecoding) {
-      // The first pass checked the declared size; this refuses larger pictures inside the
-      // decoder, in case the bitstream disagrees with its container.
-      grabber.setVideoOption("max_pixels",
-          Long.toString((long) limits.maxWidth() * limits.maxHeight()));
-      grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
-    }
+  private MediaInput open(Path file) throws VideoException {
+    MediaInput input;
     try {
-      grabber.start();
-    } catch (FrameGrabber.Exception e) {
-      grabber.close();
+      input = MediaInput.open(file, limits.formats());
+    } catch (FFmpegException e) {
       if (isPlaylistOrScript(file)) {
         throw new VideoException(Kind.REJECTED, "The file is a playlist or a script naming other"
             + " files, not one of the allowed video containers " + limits.formats(), e);
@@ -179,57 +268,37 @@ public final class VideoDecoder {
           + " allowed container " + limits.formats() + ": " + e.getMessage(), e);
     }
     try {
-      checkDeclared(grabber);
+      checkDeclared(input);
     } catch (VideoException e) {
-      grabber.close();
+      input.close();
       throw e;
     }
-    return grabber;
+    return input;
   }
 
-  private void checkDeclared(FFmpegFrameGrabber grabber) throws VideoException {
-    if (!grabber.hasVideo()) {
+  private void checkDeclared(MediaInput input) throws VideoException {
+    if (!input.hasVideo()) {
       throw new VideoException(Kind.UNREADABLE, "The file has no video stream");
     }
-    int width = grabber.getImageWidth();
-    int height = grabber.getImageHeight();
+    int width = input.width();
+    int height = input.height();
     if (width <= 0 || height <= 0) {
       throw new VideoException(Kind.UNREADABLE, "The video stream declares no frame size");
     }
-    if (Math.max(width, height) > Math.max(limits.maxWidth(), limits.maxHeight())
-        || Math.min(width, height) > Math.min(limits.maxWidth(), limits.maxHeight())) {
-      throw new VideoException(Kind.REJECTED, "The video is " + width + "x" + height
-          + ", larger than the limit of " + limits.maxWidth() + "x" + limits.maxHeight());
-    }
-    long durationMicros = grabber.getFormatContext().duration();
+    checkFrameSize(width, height);
+    long durationMicros = input.durationMicros();
     if (durationMicros > limits.maxDuration().toNanos() / 1000) {
       throw new VideoException(Kind.REJECTED, "The video lasts " + durationMicros / 1_000_000
           + " s, longer than the limit of " + limits.maxDuration().toSeconds() + " s");
     }
   }
 
-  private long countVideoPackets(FFmpegFrameGrabber grabber, long started)
-      throws FrameGrabber.Exception, VideoException {
-    int videoStream = firstVideoStream(grabber.getFormatContext());
-    long count = 0;
-    AVPacket packet;
-    while ((packet = grabber.grabPacket()) != null) {
-      if (packet.stream_index() == videoStream && ++count > limits.maxFrames()) {
-        throw new VideoException(Kind.REJECTED, "The video has more than " + limits.maxFrames()
-            + " frames");
-      }
-      checkBudget(started);
+  private void checkFrameSize(int width, int height) throws VideoException {
+    if (Math.max(width, height) > Math.max(limits.maxWidth(), limits.maxHeight())
+        || Math.min(width, height) > Math.min(limits.maxWidth(), limits.maxHeight())) {
+      throw new VideoException(Kind.REJECTED, "The video is " + width + "x" + height
+          + ", larger than the limit of " + limits.maxWidth() + "x" + limits.maxHeight());
     }
-    return count;
-  }
-
-  private static int firstVideoStream(AVFormatContext context) {
-    for (int i = 0; i < context.nb_streams(); i++) {
-      if (context.streams(i).codecpar().codec_type() == avutil.AVMEDIA_TYPE_VIDEO) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private void checkBudget(long started) throws VideoException {
@@ -239,25 +308,14 @@ public final class VideoDecoder {
     }
   }
 
-  private static long declaredFrames(FFmpegFrameGrabber grabber) {
-    int frames = grabber.getLengthInVideoFrames();
-    return frames > 0 ? frames : -1;
-  }
-
-  /** The clockwise rotation that shows the frame upright: the display matrix is counter-clockwise. */
-  private static int clockwiseRotation(FFmpegFrameGrabber grabber) {
-    long counterClockwise = Math.round(grabber.getDisplayRotation());
-    int clockwise = (int) Math.floorMod(-counterClockwise, 360L);
-    return Arrays.stream(new int[] {0, 90, 180, 270}).filter(r -> Math.abs(r - clockwise) <= 1)
-        .findFirst().orElse(0);
-  }
-
-  private static int rotateCode(int clockwise) {
-    return switch (clockwise) {
-      case 90 -> ROTATE_90_CLOCKWISE;
-      case 180 -> ROTATE_180;
-      default -> ROTATE_90_COUNTERCLOCKWISE;
-    };
+  /**
+   * The clockwise rotation that shows the frame upright: the display matrix's angle is
+   * counter-clockwise.
+   */
+  private static int clockwiseRotation(double counterClockwise) {
+    int clockwise = (int) Math.floorMod(-Math.round(counterClockwise), 360L);
+    return Arrays.stream(new int[] {0, 90, 180, 270, 360})
+        .filter(r -> Math.abs(r - clockwise) <= 1).map(r -> r % 360).findFirst().orElse(0);
   }
 
   private static boolean isPlaylistOrScript(Path file) {
@@ -269,8 +327,7 @@ public final class VideoDecoder {
     }
   }
 
-  private static VideoException unreadable(FrameGrabber.Exception e) {
-    return new VideoException(Kind.UNREADABLE, "FFmpeg cannot decode the video: "
-        + e.getMessage(), e);
+  private static VideoException unreadable(FFmpegException e) {
+    return new VideoException(Kind.UNREADABLE, e.getMessage(), e);
   }
 }

@@ -10,21 +10,14 @@ import dev.deepscreen.avro.Stage;
 import dev.deepscreen.avro.VideoEvent;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
-import dev.deepscreen.streams.media.TestVideos;
 import dev.deepscreen.streams.media.ClipWriter.Codec;
+import dev.deepscreen.streams.media.SampleClips;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,19 +36,16 @@ class ExtractTopologyTest {
   private static Path groupClip;
   private static Path mkvClip;
 
-  private final String scope = "extract-" + UUID.randomUUID();
-  private InMemorySchemaRegistry registry;
-  private TopologyTestDriver driver;
-  private TestInputTopic<String, VideoEvent> events;
+  private ExtractDriver driver;
   private TestOutputTopic<String, FaceCrop> crops;
   private TestOutputTopic<String, ExtractionSummary> summaries;
   private TestOutputTopic<String, DeadLetter> deadLetters;
 
   @BeforeAll
   static void makeVideos() throws Exception {
-    groupClip = TestVideos.panningClip(videos.resolve("group.mp4"), "sample5.jpg",
+    groupClip = SampleClips.panningClip(videos.resolve("group.mp4"), "sample5.jpg",
         Codec.H264_MP4, 640, 360, 60, 30, 0);
-    mkvClip = TestVideos.panningClip(videos.resolve("trio.mkv"), "sample3.jpg", Codec.MPEG4_MKV,
+    mkvClip = SampleClips.panningClip(videos.resolve("trio.mkv"), "sample3.jpg", Codec.MPEG4_MKV,
         480, 270, 45, 30, 0);
   }
 
@@ -66,44 +56,23 @@ class ExtractTopologyTest {
 
   private void start(Map<String, String> overrides) {
     Map<String, Object> settings = new HashMap<>();
-    settings.put("bootstrap.servers", "unused:9092");
-    settings.put("schema.registry.url", "mock://" + scope);
     settings.put(ExtractConfig.FILE_ROOTS_CONFIG, videos.toString());
     settings.put(ExtractConfig.FRAMES_PER_VIDEO_CONFIG, "8");
     settings.put(ExtractConfig.CROP_SIZE_CONFIG, "224");
     settings.putAll(overrides);
-    ExtractConfig config = new ExtractConfig(settings);
-    registry = InMemorySchemaRegistry.forScope(scope);
-    StreamsBuilder builder = new StreamsBuilder();
-    ExtractTopology.build(builder, config, registry);
-    Properties props = config.streamsProperties();
-    driver = new TopologyTestDriver(builder.build(props), props);
-    events = driver.createInputTopic(Topics.VIDEO_EVENTS.name(),
-        Topics.VIDEO_EVENTS.keySerde().serializer(),
-        Topics.VIDEO_EVENTS.valueSerde(registry, true).serializer());
-    crops = driver.createOutputTopic(Topics.FACE_CROPS.name(),
-        Topics.FACE_CROPS.keySerde().deserializer(),
-        Topics.FACE_CROPS.valueSerde(registry, true).deserializer());
-    summaries = driver.createOutputTopic(Topics.EXTRACTION_SUMMARIES.name(),
-        Topics.EXTRACTION_SUMMARIES.keySerde().deserializer(),
-        Topics.EXTRACTION_SUMMARIES.valueSerde(registry, true).deserializer());
-    deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(),
-        Topics.DEAD_LETTERS.keySerde().deserializer(),
-        Topics.DEAD_LETTERS.valueSerde(registry, true).deserializer());
+    driver = new ExtractDriver(settings);
+    crops = driver.crops;
+    summaries = driver.summaries;
+    deadLetters = driver.deadLetters;
   }
 
   @AfterEach
   void stop() {
     driver.close();
-    InMemorySchemaRegistry.dropScope(scope);
   }
 
   private VideoEvent submit(String uri) {
-    VideoEvent event = VideoEvent.newBuilder().setEventId(UUID.randomUUID()).setVideoId("v")
-        .setUri(uri).setSubmittedAt(Instant.parse("2026-11-21T08:00:00Z")).setSource(null)
-        .setTenant("t1").setAttributes(Map.of("k", "v")).build();
-    events.pipeInput(event.getEventId().toString(), event);
-    return event;
+    return driver.submit(uri);
   }
 
   @Test
@@ -205,9 +174,7 @@ class ExtractTopologyTest {
     // exactly_once_v2; the handler behaves the same under either guarantee.
     driver.close();
     start(Map.of("processing.guarantee", "at_least_once"));
-    TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(Topics.VIDEO_EVENTS.name(),
-        new ByteArraySerializer(), new ByteArraySerializer());
-    raw.pipeInput("k".getBytes(), "{\"uri\":\"file:///x\"}".getBytes());
+    driver.rawEvents.pipeInput("k".getBytes(), "{\"uri\":\"file:///x\"}".getBytes());
     DeadLetter letter = deadLetters.readValue();
     assertThat(letter.getStage()).isEqualTo(Stage.EXTRACT);
     assertThat(letter.getErrorClass()).endsWith("WireFormatException");

@@ -20,7 +20,7 @@ class FaceExtractorTest {
 
   @Test
   void aClipOfAGroupPhotoGivesEachPersonATrackAndCropsOfTheInputSize() throws Exception {
-    Path clip = TestVideos.panningClip(dir.resolve("group.mp4"), "sample5.jpg", Codec.H264_MP4,
+    Path clip = SampleClips.panningClip(dir.resolve("group.mp4"), "sample5.jpg", Codec.H264_MP4,
         640, 360, 90, 30, 0);
     FaceExtractor.Extraction extraction;
     try (FaceExtractor extractor = new FaceExtractor(new VideoDecoder(DecodeLimits.DEFAULTS),

@@ -4,7 +4,6 @@ import dev.deepscreen.streams.media.VideoException;
 import dev.deepscreen.streams.media.VideoException.Kind;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
@@ -13,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -154,38 +152,16 @@ public final class HttpVideoSource implements VideoSource {
   private FetchedVideo download(HttpResponse<InputStream> response, long deadline)
       throws VideoException {
     long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-    if (declared > settings.maxBytes()) {
-      closeQuietly(response.body());
-      throw new VideoException(Kind.REJECTED, "The video has " + declared + " bytes, more than"
-          + " the limit of " + settings.maxBytes());
-    }
-    Path file = null;
-    try (InputStream in = response.body()) {
-      file = Files.createTempFile(settings.tempDir(), "video-", ".download");
-      long total = 0;
-      byte[] buffer = new byte[64 * 1024];
-      try (OutputStream out = Files.newOutputStream(file)) {
-        int read;
-        while ((read = in.read(buffer)) != -1) {
-          total += read;
-          if (total > settings.maxBytes()) {
-            throw new VideoException(Kind.REJECTED, "The video is larger than the limit of "
-                + settings.maxBytes() + " bytes");
-          }
-          if (System.nanoTime() > deadline) {
-            throw new VideoException(Kind.TIMED_OUT, "The download took longer than "
-                + settings.timeout().toMillis() + " ms");
-          }
-          out.write(buffer, 0, read);
-        }
+    InputStream in = response.body();
+    try {
+      if (declared > settings.maxBytes()) {
+        throw new VideoException(Kind.REJECTED, "The video has " + declared + " bytes, more"
+            + " than the limit of " + settings.maxBytes());
       }
-      return FetchedVideo.download(file, total);
-    } catch (IOException e) {
-      deleteQuietly(file);
-      throw new VideoException(Kind.UNREADABLE, "The download failed: " + e.getMessage(), e);
-    } catch (VideoException e) {
-      deleteQuietly(file);
-      throw e;
+      return Downloads.save(in, settings.tempDir(), settings.maxBytes(), deadline,
+          settings.timeout());
+    } finally {
+      closeQuietly(in);
     }
   }
 
@@ -194,16 +170,6 @@ public final class HttpVideoSource implements VideoSource {
       in.close();
     } catch (IOException e) {
       // Nothing more to read from a response we are discarding.
-    }
-  }
-
-  private static void deleteQuietly(Path file) {
-    if (file != null) {
-      try {
-        Files.deleteIfExists(file);
-      } catch (IOException e) {
-        file.toFile().deleteOnExit();
-      }
     }
   }
 }

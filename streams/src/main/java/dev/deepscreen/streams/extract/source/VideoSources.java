@@ -9,11 +9,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Picks the source for a URI's scheme; any scheme without one is rejected. */
-public final class VideoSources {
+/**
+ * Picks the source for a URI's scheme; any scheme without one is rejected. Owns the sources:
+ * closing it closes them.
+ */
+public final class VideoSources implements AutoCloseable {
+  private final List<VideoSource> sources;
   private final Map<String, VideoSource> byScheme;
 
   public VideoSources(List<VideoSource> sources) {
+    this.sources = List.copyOf(sources);
     this.byScheme = sources.stream().flatMap(source -> source.schemes().stream()
         .map(scheme -> Map.entry(scheme, source)))
         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
@@ -34,5 +39,12 @@ public final class VideoSources {
           + " accepted: " + byScheme.keySet().stream().sorted().toList());
     }
     return source.fetch(parsed);
+  }
+
+  @Override
+  public void close() {
+    for (VideoSource source : sources) {
+      source.close();
+    }
   }
 }
