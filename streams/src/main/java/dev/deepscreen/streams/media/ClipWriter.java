@@ -14,6 +14,12 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class ClipWriter implements AutoCloseable {
 
+  static {
+    // FFmpeg and OpenH264 log every stream they open to stderr; errors surface as exceptions
+    // (the same level as VideoDecoder sets: it is global).
+    avutil.av_log_set_level(avutil.AV_LOG_QUIET);
+  }
+
   /** Codec and container pairs. */
   public enum Codec {
     H264_MP4("libopenh264", "mp4"),

@@ -74,6 +74,16 @@ final class TrainCommand implements Callable<Integer> {
       description = "Augment the training faces (default: ${DEFAULT-VALUE}).")
   boolean augment;
 
+  @Option(names = "--self-blend", negatable = true, defaultValue = "false",
+      fallbackValue = "true", description = "Also train on a self-blended fake of every real"
+          + " face, made afresh each epoch (default: ${DEFAULT-VALUE}).")
+  boolean selfBlend;
+
+  @Option(names = "--balance", negatable = true, defaultValue = "false",
+      fallbackValue = "true", description = "Each epoch, every real face and as many fakes"
+          + " drawn afresh (default: ${DEFAULT-VALUE}).")
+  boolean balance;
+
   @Option(names = "--folds", defaultValue = "5",
       description = "Folds of the training pool, 0 for no validation (default: ${DEFAULT-VALUE}).")
   int folds;
@@ -97,7 +107,7 @@ final class TrainCommand implements Callable<Integer> {
     TrainingSettings settings = new TrainingSettings(
         dev.deepscreen.trainer.model.Architecture.parse(model).id(), size, batchSize, epochs,
         Optimizer.parse(optimizer), learningRate, momentum, weightDecay, labelSmoothing,
-        bnMomentum, polyPower, patience, augment, folds, fold, seed);
+        bnMomentum, polyPower, patience, augment, selfBlend, balance, folds, fold, seed);
     long started = System.nanoTime();
     Trainer.Outcome outcome = new Trainer(settings, threads,
         dev.deepscreen.trainer.augment.Augmenter.reference(size), cli.out, cli.interactive)

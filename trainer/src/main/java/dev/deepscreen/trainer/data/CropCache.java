@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.deepscreen.streams.media.DecodeLimits;
 import dev.deepscreen.streams.media.ExtractedFace;
+import dev.deepscreen.streams.media.FaceBox;
 import dev.deepscreen.streams.media.FaceCropper;
 import dev.deepscreen.streams.media.FaceDetector;
 import dev.deepscreen.streams.media.FaceExtractor;
@@ -96,15 +97,49 @@ public final class CropCache {
       @JsonProperty("height") int height,
       @JsonProperty("score") float score) {}
 
-  /** One video's crops, or why it has none. */
+  /**
+   * One video's crops, or why it has none, and the size of its (upright) frames, which places
+   * each crop's face box inside the crop.
+   */
   public record VideoCrops(
       @JsonProperty("error") String error,
+      @JsonProperty("frame_width") int frameWidth,
+      @JsonProperty("frame_height") int frameHeight,
       @JsonProperty("crops") List<Crop> crops) {}
 
   /** A video of the data set with its crop folder and crops. */
   public record Entry(LabelledVideo video, Path folder, VideoCrops crops) {
     public Path file(Crop crop) {
       return folder.resolve(crop.file());
+    }
+  }
+
+  /**
+   * Where {@code crop}'s face box lies inside the stored crop image: the pipeline's crop is the
+   * box plus margins, clamped to the frame, resized so its longer side is the crop size and
+   * centred ({@link FaceCropper}). The box is in crop pixels.
+   */
+  public FaceBox faceInCrop(VideoCrops video, Crop crop) {
+    FaceCropper cropper = new FaceCropper(settings.cropSize(), settings.margin());
+    FaceBox box = new FaceBox(crop.x(), crop.y(), crop.width(), crop.height(), crop.score());
+    try (org.bytedeco.opencv.opencv_core.Rect region = cropper.region(box, video.frameWidth(),
+        video.frameHeight())) {
+      int size = settings.cropSize();
+      int rw = region.width();
+      int rh = region.height();
+      double scale = (double) size / Math.max(rw, rh);
+      // As FaceCropper.toSquare sizes and centres the region.
+      int newW = rw > rh ? size : (int) (rw * scale);
+      int newH = rw > rh ? (int) (rh * scale) : size;
+      int left = (size - newW) / 2;
+      int top = (size - newH) / 2;
+      int x = (int) Math.round(left + (box.x() - region.x()) * scale);
+      int y = (int) Math.round(top + (box.y() - region.y()) * scale);
+      int w = Math.max(1, (int) Math.round(box.width() * scale));
+      int h = Math.max(1, (int) Math.round(box.height() * scale));
+      x = Math.max(0, Math.min(size - 1, x));
+      y = Math.max(0, Math.min(size - 1, y));
+      return new FaceBox(x, y, Math.min(w, size - x), Math.min(h, size - y), crop.score());
     }
   }
 
@@ -271,16 +306,18 @@ public final class CropCache {
     VideoCrops crops;
     try {
       List<Crop> list = new ArrayList<>();
-      for (ExtractedFace face : extractor.extract(video.path()).faces()) {
+      FaceExtractor.Extraction extraction = extractor.extract(video.path());
+      for (ExtractedFace face : extraction.faces()) {
         String name = String.format("f%05d-%02d.jpg", face.frameIndex(), face.faceIndex());
         Files.write(target.resolve(name), face.jpeg());
         list.add(new Crop(name, face.frameIndex(), face.faceIndex(), face.trackId(),
             face.box().x(), face.box().y(), face.box().width(), face.box().height(),
             face.box().score()));
       }
-      crops = new VideoCrops(null, list);
+      crops = new VideoCrops(null, extraction.video().width(), extraction.video().height(),
+          list);
     } catch (VideoException e) {
-      crops = new VideoCrops(e.kind() + ": " + e.getMessage(), List.of());
+      crops = new VideoCrops(e.kind() + ": " + e.getMessage(), 0, 0, List.of());
     }
     Path temporary = target.resolve(FACES_FILE + ".tmp");
     JSON.writeValue(temporary.toFile(), crops);

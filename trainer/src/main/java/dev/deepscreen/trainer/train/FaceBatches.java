@@ -4,7 +4,9 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
 import dev.deepscreen.streams.inference.FacePreprocessor;
+import dev.deepscreen.streams.media.FaceBox;
 import dev.deepscreen.trainer.Seeds;
+import dev.deepscreen.trainer.synth.FaceBlender;
 import java.nio.file.Path;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -12,14 +14,32 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Turns stored face crops into network batches: reads the JPEG, applies the augmentation (if
- * any) and normalises with the scoring stage's own {@link FacePreprocessor}, so training and
- * scoring prepare a face identically.
+ * Turns stored face crops into network batches: reads the JPEG, self-blends it into a fake
+ * when the sample says so, applies the augmentation (if any) and normalises with the scoring
+ * stage's own {@link FacePreprocessor}, so training and scoring prepare a face identically.
  */
 public final class FaceBatches {
 
-  /** One training face: its crop file, target (0 real, 1 fake) and video. */
-  public record Sample(Path file, float target, String videoId) {}
+  /**
+   * One training face: its crop file, target (0 real, 1 fake), video, the face box inside the
+   * crop (null if unknown) and whether it is to be self-blended into a fake first.
+   */
+  public record Sample(Path file, float target, String videoId, FaceBox faceInCrop,
+      boolean selfBlend) {
+
+    /** A face used as it is. */
+    public Sample(Path file, float target, String videoId) {
+      this(file, target, videoId, null, false);
+    }
+
+    /** The fake this real face becomes by self-blending. */
+    public Sample selfBlended() {
+      if (faceInCrop == null) {
+        throw new IllegalStateException("Self-blending needs the face box in the crop");
+      }
+      return new Sample(file, 1f, videoId, faceInCrop, true);
+    }
+  }
 
   private final FacePreprocessor preprocessor;
   private final CropTransform transform;
@@ -45,6 +65,11 @@ public final class FaceBatches {
           if (crop.empty()) {
             throw new IllegalStateException("Cannot read the face crop " + file
                 + "; preprocess again into a new cache");
+          }
+          Sample sample = samples.get(i);
+          if (sample.selfBlend()) {
+            FaceBlender.selfBlend(crop, sample.faceInCrop(),
+                Seeds.random(seed, 0x5B1, epoch, first + i));
           }
           if (transform == null) {
             preprocessor.write(crop, batch, i);

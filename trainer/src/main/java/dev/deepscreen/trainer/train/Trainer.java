@@ -77,11 +77,13 @@ public final class Trainer {
   public Outcome train(CropCache cache, Path runFolder) throws IOException {
     Files.createDirectories(runFolder.resolve("checkpoints"));
     checkSettings(runFolder);
-    TrainingData data = TrainingData.of(cache.entries(), settings);
+    TrainingData data = TrainingData.of(cache, cache.entries(), settings);
     out.printf("train: %s at %d px, %d faces of %d videos, validation %d faces of %d videos%n",
         settings.model(), settings.inputSize(), data.train().size(), data.trainVideos(),
         data.validation().size(), data.validationVideos());
-    int stepsPerEpoch = Math.max(1, data.train().size() / settings.batchSize());
+    int epochSize = settings.balance() ? 2 * (int) data.train().stream()
+        .filter(s -> s.target() == 0).count() : data.train().size();
+    int stepsPerEpoch = Math.max(1, epochSize / settings.batchSize());
     long totalSteps = (long) stepsPerEpoch * settings.epochs();
     FaceBatches trainBatches = new FaceBatches(settings.inputSize(),
         settings.augment() ? augmentation : null);
@@ -103,8 +105,7 @@ public final class Trainer {
       while (state.epoch() < settings.epochs() && !state.stopped()) {
         int epoch = state.epoch() + 1;
         long started = System.nanoTime();
-        List<FaceBatches.Sample> order = new ArrayList<>(data.train());
-        Collections.shuffle(order, new Random(Seeds.mix(settings.seed(), 0x5EED, epoch)));
+        List<FaceBatches.Sample> order = epochOrder(data.train(), epoch);
         Progress progress = new Progress(out, String.format("epoch %d/%d", epoch,
             settings.epochs()), stepsPerEpoch, interactive);
         double lossSum = 0;
@@ -147,6 +148,25 @@ public final class Trainer {
     } finally {
       loader.shutdownNow();
     }
+  }
+
+  /**
+   * The faces of an epoch in the order they train: all of them shuffled, or with balancing
+   * every real face and as many fakes drawn afresh, shuffled. Depends on the seed and epoch only.
+   */
+  List<FaceBatches.Sample> epochOrder(List<FaceBatches.Sample> train, int epoch) {
+    List<FaceBatches.Sample> order;
+    if (settings.balance()) {
+      List<FaceBatches.Sample> fakes = new ArrayList<>(train.stream()
+          .filter(s -> s.target() != 0).toList());
+      order = new ArrayList<>(train.stream().filter(s -> s.target() == 0).toList());
+      Collections.shuffle(fakes, new Random(Seeds.mix(settings.seed(), 0xFA4E, epoch)));
+      order.addAll(fakes.subList(0, Math.min(fakes.size(), order.size())));
+    } else {
+      order = new ArrayList<>(train);
+    }
+    Collections.shuffle(order, new Random(Seeds.mix(settings.seed(), 0x5EED, epoch)));
+    return order;
   }
 
   private TFloat32[] batch(FaceBatches batches, List<FaceBatches.Sample> order, int epoch,

@@ -2,6 +2,7 @@ package dev.deepscreen.trainer.train;
 
 import dev.deepscreen.trainer.data.CropCache;
 import dev.deepscreen.trainer.data.Folds;
+import dev.deepscreen.trainer.data.Label;
 import dev.deepscreen.trainer.data.LabelledVideo;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.Map;
 /**
  * The faces a run trains and validates on. The pool is every video outside the data set's
  * {@code test} split; with folds, the videos of the run's fold (grouped by source video, see
- * {@link Folds}) validate and the others train.
+ * {@link Folds}) validate and the others train. With self-blending, every real training face
+ * is listed a second time as a fake to be self-blended.
  *
  * @param train training faces, in cache order
  * @param validation validation faces, in cache order
@@ -23,7 +25,8 @@ public record TrainingData(List<FaceBatches.Sample> train, List<FaceBatches.Samp
   /** The split name whose videos never train. */
   public static final String TEST_SPLIT = "test";
 
-  public static TrainingData of(List<CropCache.Entry> entries, TrainingSettings settings) {
+  public static TrainingData of(CropCache cache, List<CropCache.Entry> entries,
+      TrainingSettings settings) {
     List<CropCache.Entry> pool = entries.stream()
         .filter(e -> !TEST_SPLIT.equals(e.video().split())).toList();
     Map<String, Integer> folds = settings.folds() == 0 ? Map.of()
@@ -38,7 +41,12 @@ public record TrainingData(List<FaceBatches.Sample> train, List<FaceBatches.Samp
       boolean validating = settings.folds() > 0 && folds.get(video.id()) == settings.fold();
       List<FaceBatches.Sample> target = validating ? validation : train;
       for (CropCache.Crop crop : entry.crops().crops()) {
-        target.add(new FaceBatches.Sample(entry.file(crop), video.label().target(), video.id()));
+        FaceBatches.Sample sample = new FaceBatches.Sample(entry.file(crop),
+            video.label().target(), video.id(), cache.faceInCrop(entry.crops(), crop), false);
+        target.add(sample);
+        if (!validating && settings.selfBlend() && video.label() == Label.REAL) {
+          target.add(sample.selfBlended());
+        }
       }
       if (!entry.crops().crops().isEmpty()) {
         if (validating) {

@@ -22,6 +22,10 @@ import java.util.Objects;
  * @param polyPower exponent of the schedule {@code lr * (1 - step / steps) ^ power}
  * @param patience epochs without a better validation loss before stopping early (0: never)
  * @param augment whether training faces are augmented
+ * @param selfBlend whether every real training face also trains, each epoch, as a fake made
+ *     from it by self-blending (Shiohara and Yamasaki's SBI, applied online)
+ * @param balance whether each epoch takes as many fakes as reals, a fresh random subset of the
+ *     fakes each epoch (as the reference sampled a fake per real video)
  * @param folds folds of the training pool (0: no validation)
  * @param fold the validation fold
  * @param seed the seed of the folds, initial weights, order, dropout and augmentation
@@ -40,6 +44,8 @@ public record TrainingSettings(
     @JsonProperty("poly_power") float polyPower,
     @JsonProperty("patience") int patience,
     @JsonProperty("augment") boolean augment,
+    @JsonProperty("self_blend") boolean selfBlend,
+    @JsonProperty("balance") boolean balance,
     @JsonProperty("folds") int folds,
     @JsonProperty("fold") int fold,
     @JsonProperty("seed") long seed) {
@@ -74,7 +80,7 @@ public record TrainingSettings(
   /** The reference's recipe with the CPU default model. */
   public static TrainingSettings defaults() {
     return new TrainingSettings(Architecture.SMALL.id(), 128, 32, 30, Optimizer.SGD, 0.01f,
-        0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 5, true, 5, 0, 7);
+        0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 5, true, false, false, 5, 0, 7);
   }
 
   @JsonIgnore

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
 import dev.deepscreen.streams.media.ClipWriter.Codec;
+import dev.deepscreen.streams.media.FaceBox;
+import dev.deepscreen.streams.media.FaceDetector;
 import dev.deepscreen.trainer.synth.SynthSettings;
 import dev.deepscreen.trainer.synth.SyntheticDataset;
 import java.io.ByteArrayOutputStream;
@@ -58,9 +60,15 @@ class CropCacheTest {
         // Two sampled frames, a face in each at least: the subject of the camera move.
         assertThat(entry.crops().crops()).as(entry.video().id()).hasSizeGreaterThanOrEqualTo(2);
         CropCache.Crop crop = entry.crops().crops().get(0);
-        try (Mat image = imread(entry.file(crop).toString())) {
+        assertThat(entry.crops().frameWidth()).isEqualTo(192);
+        try (Mat image = imread(entry.file(crop).toString());
+            FaceDetector detector = FaceDetector.ultraFace(FaceDetector.Settings.DEFAULTS)) {
           assertThat(image.cols()).isEqualTo(96);
           assertThat(image.rows()).isEqualTo(96);
+          // The detector finds the face where the cache says it lies inside the crop.
+          FaceBox expected = cache.faceInCrop(entry.crops(), crop);
+          assertThat(detector.detect(image)).anySatisfy(found ->
+              assertThat(found.iou(expected)).isGreaterThan(0.6));
         }
       }
     }

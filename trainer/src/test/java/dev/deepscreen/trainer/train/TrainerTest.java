@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerTest {
 
   static final TrainingSettings SETTINGS = new TrainingSettings("small", 32, 4, 3,
-      Optimizer.SGD, 0.02f, 0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, 2, 0, 7);
+      Optimizer.SGD, 0.02f, 0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, false, false, 2, 0, 7);
   static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
   @TempDir
@@ -73,9 +73,60 @@ class TrainerTest {
     assertThat(new Trainer(SETTINGS, 2, null, QUIET, false).train(cache, run).state())
         .isEqualTo(outcome.state());
     TrainingSettings other = new TrainingSettings("small", 32, 4, 3, Optimizer.ADAM, 0.02f,
-        0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, 2, 0, 7);
+        0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, false, false, 2, 0, 7);
     assertThatThrownBy(() -> new Trainer(other, 2, null, QUIET, false).train(cache, run))
         .hasMessageContaining("resume it with the same settings or use another folder");
+  }
+
+  @Test
+  void selfBlendingAddsAFakeTwinOfEveryRealTrainingFaceMadeAfreshEachEpoch() throws Exception {
+    TrainingSettings blending = new TrainingSettings("small", 32, 4, 3, Optimizer.SGD, 0.02f,
+        0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, true, false, 2, 0, 7);
+    TrainingData plain = TrainingData.of(cache, cache.entries(), SETTINGS);
+    TrainingData data = TrainingData.of(cache, cache.entries(), blending);
+
+    long reals = plain.train().stream().filter(s -> s.target() == 0).count();
+    assertThat(reals).isPositive();
+    assertThat(data.train()).hasSize(plain.train().size() + (int) reals);
+    assertThat(data.validation()).isEqualTo(plain.validation());
+    List<FaceBatches.Sample> twins = data.train().stream()
+        .filter(FaceBatches.Sample::selfBlend).toList();
+    assertThat(twins).hasSize((int) reals).allSatisfy(t -> assertThat(t.target()).isEqualTo(1f));
+
+    FaceBatches batches = new FaceBatches(64, null);
+    FaceBatches.Sample twin = twins.get(0);
+    FaceBatches.Sample original = data.train().stream()
+        .filter(s -> !s.selfBlend() && s.file().equals(twin.file())).findFirst().orElseThrow();
+    float[] real = pixels(batches, original, 1);
+    float[] fake = pixels(batches, twin, 1);
+    assertThat(pixels(batches, twin, 1)).containsExactly(fake);
+    assertThat(fake).isNotEqualTo(real);
+    assertThat(pixels(batches, twin, 2)).isNotEqualTo(fake); // another epoch, another blend
+  }
+
+  @Test
+  void balancingTakesAsManyFakesAsRealsDrawnAfreshEachEpoch() throws Exception {
+    TrainingSettings balanced = new TrainingSettings("small", 32, 4, 3, Optimizer.SGD, 0.02f,
+        0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, false, true, 2, 0, 7);
+    Trainer trainer = new Trainer(balanced, 2, null, QUIET, false);
+    List<FaceBatches.Sample> train = TrainingData.of(cache, cache.entries(), balanced).train();
+    long reals = train.stream().filter(s -> s.target() == 0).count();
+    assertThat(train.size()).isGreaterThan((int) (2 * reals)); // twice as many fakes here
+
+    List<FaceBatches.Sample> first = trainer.epochOrder(train, 1);
+    assertThat(first).hasSize((int) (2 * reals));
+    assertThat(first.stream().filter(s -> s.target() == 0).count()).isEqualTo(reals);
+    assertThat(trainer.epochOrder(train, 1)).isEqualTo(first);
+    assertThat(new java.util.HashSet<>(trainer.epochOrder(train, 2)))
+        .isNotEqualTo(new java.util.HashSet<>(first));
+  }
+
+  private static float[] pixels(FaceBatches batches, FaceBatches.Sample sample, int epoch) {
+    try (org.tensorflow.types.TFloat32 images = batches.images(List.of(sample), 7, epoch, 0)) {
+      float[] values = new float[(int) images.size()];
+      images.asRawTensor().data().asFloats().read(values);
+      return values;
+    }
   }
 
   @Test
