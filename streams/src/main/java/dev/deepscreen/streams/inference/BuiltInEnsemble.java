@@ -30,7 +30,7 @@ public final class BuiltInEnsemble {
 
   /** Whether this build carries a built-in ensemble. */
   public static boolean available() {
-    return manifest() != null;
+    return manifest(BuiltInEnsemble.class.getClassLoader()) != null;
   }
 
   /**
@@ -39,7 +39,12 @@ public final class BuiltInEnsemble {
    * @throws ModelException if this build has none, or it does not load
    */
   public static Ensemble load(TensorFlowOptions options) {
-    URL manifest = manifest();
+    return load(BuiltInEnsemble.class.getClassLoader(), options);
+  }
+
+  /** Loads the ensemble that {@code classes} finds at {@link #RESOURCE}. */
+  static Ensemble load(ClassLoader classes, TensorFlowOptions options) {
+    URL manifest = manifest(classes);
     if (manifest == null) {
       throw new ModelException("This build has no built-in ensemble (" + RESOURCE + "/"
           + EnsembleManifest.FILE_NAME + " is not on the class path); set an ensemble directory");
@@ -63,9 +68,8 @@ public final class BuiltInEnsemble {
     }
   }
 
-  private static URL manifest() {
-    return BuiltInEnsemble.class.getClassLoader()
-        .getResource(RESOURCE + "/" + EnsembleManifest.FILE_NAME);
+  private static URL manifest(ClassLoader classes) {
+    return classes.getResource(RESOURCE + "/" + EnsembleManifest.FILE_NAME);
   }
 
   private static void copyTree(Path from, Path to) throws IOException {
