@@ -12,9 +12,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # One invocation, so that the reactor resolves the schemas module without an install.
-./mvnw -q -o -pl streams -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test
-photo=streams/target/face-photos/sample5.jpg
+./mvnw -q -o -pl streams -am test-compile dependency:build-classpath -DskipTests \
+  -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test >/dev/null
+photo=streams/target/classes/dev/deepscreen/streams/photos/sample5.jpg
 
 clips=()
 for size in 640x360 1280x720 1920x1080; do

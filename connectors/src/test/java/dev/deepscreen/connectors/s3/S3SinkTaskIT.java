@@ -12,7 +12,7 @@ import dev.deepscreen.schemas.SampleRecords;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.FakeSchemaRegistryServer;
 import dev.deepscreen.schemas.serde.AvroSerde;
-import dev.deepscreen.streams.testing.S3ProxyServer;
+import dev.deepscreen.embedded.testing.S3ProxyServer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

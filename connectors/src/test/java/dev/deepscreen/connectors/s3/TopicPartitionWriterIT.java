@@ -10,7 +10,7 @@ import dev.deepscreen.connectors.s3.testing.MutableClock;
 import dev.deepscreen.connectors.s3.testing.ObjectContents;
 import dev.deepscreen.connectors.s3.testing.S3ProxySinkSettings;
 import dev.deepscreen.schemas.SampleRecords;
-import dev.deepscreen.streams.testing.S3ProxyServer;
+import dev.deepscreen.embedded.testing.S3ProxyServer;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;

@@ -8,6 +8,8 @@ import dev.deepscreen.avro.ScoreStatus;
 import dev.deepscreen.avro.Stage;
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.streams.app.DeadLetterHandler;
+import dev.deepscreen.streams.app.PipelineMetric;
+import dev.deepscreen.streams.app.StageMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +55,7 @@ final class EventAggregator implements Processor<String, SpecificRecord, String,
   private Deadlines deadlines;
 
   private ProcessorContext<String, SpecificRecord> context;
+  private StageMetrics metrics;
   private KeyValueStore<String, ExtractionSummary> summaries;
   private KeyValueStore<String, FaceScore> scores;
   private KeyValueStore<String, PendingEvent> pending;
@@ -71,6 +74,7 @@ final class EventAggregator implements Processor<String, SpecificRecord, String,
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
+    metrics = StageMetrics.of(context.appConfigs());
     summaries = context.getStateStore(AggregateTopology.SUMMARY_STORE);
     scores = context.getStateStore(AggregateTopology.SCORE_STORE);
     pending = context.getStateStore(AggregateTopology.PENDING_STORE);
@@ -150,6 +154,9 @@ final class EventAggregator implements Processor<String, SpecificRecord, String,
     decided.put(eventId, now);
     decidedByTime.put(timeKey(now, eventId), eventId);
     context.forward(new Record<>(eventId, verdict, now));
+    metrics.count(PipelineMetric.VERDICTS, 1, verdict.getStatus().name());
+    metrics.observe(PipelineMetric.VERDICT_LATENCY_SECONDS,
+        verdict.getTimings().getEndToEndMs() / 1000.0);
   }
 
   private void abandon(String eventId, PendingEvent event) {

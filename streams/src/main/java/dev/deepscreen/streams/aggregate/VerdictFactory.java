@@ -29,7 +29,8 @@ import java.util.TreeMap;
 
 /**
  * Builds one event's verdict from its extraction summary and the face scores that arrived. Knows
- * nothing of Kafka: the processor decides when, this class decides what.
+ * nothing of Kafka: the processor (or the offline batch path) decides when, this class decides
+ * what.
  *
  * <p>Rules beyond the strategy itself:
  * <ul>
@@ -43,7 +44,7 @@ import java.util.TreeMap;
  *       progress), and the reason says how many faces of which other version were ignored.
  * </ul>
  */
-final class VerdictFactory {
+public final class VerdictFactory {
 
   /** The reference solution's answer when it cannot read faces. */
   static final double NO_EVIDENCE_PROBABILITY = 0.5;
@@ -69,7 +70,8 @@ final class VerdictFactory {
     this.completionTimeout = completionTimeout;
   }
 
-  static VerdictFactory of(AggregateConfig config) {
+  /** The factory the aggregation settings describe. */
+  public static VerdictFactory of(AggregateConfig config) {
     return new VerdictFactory(config.strategy(), config.method(), config.moderationPolicy(),
         config.topFrames(), config.completionTimeout());
   }
@@ -82,7 +84,7 @@ final class VerdictFactory {
    * @param timedOut whether the event stopped waiting before every expected score came
    * @param decidedAt wall-clock time of the decision
    */
-  Verdict decide(ExtractionSummary summary, Collection<FaceScore> scores, boolean timedOut,
+  public Verdict decide(ExtractionSummary summary, Collection<FaceScore> scores, boolean timedOut,
       long decidedAt) {
     ExtractionStatus status = summary.getStatus();
     if (status == ExtractionStatus.OK && summary.getCropsEmitted() <= 0) {

@@ -18,6 +18,9 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public abstract class StageConfig extends SchemaRegistryClientConfig {
 
+  /** Port of the process's HTTP endpoint (health and metrics, see {@link StageEndpoint}). */
+  public static final String HTTP_PORT_CONFIG = "http.port";
+
   private final Stage stage;
 
   /**
@@ -38,7 +41,10 @@ public abstract class StageConfig extends SchemaRegistryClientConfig {
             StreamsConfig.EXACTLY_ONCE_V2,
             ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
             Importance.MEDIUM, "exactly_once_v2 writes each output once across crashes;"
-                + " at_least_once may repeat output after a crash.");
+                + " at_least_once may repeat output after a crash.")
+        .define(HTTP_PORT_CONFIG, Type.INT, 8080, ConfigDef.Range.between(-1, 65535),
+            Importance.LOW, "Port of the process's HTTP endpoint: /health/live, /health/ready"
+                + " and /metrics (Prometheus). 0 picks a free port; -1 serves none.");
   }
 
   protected StageConfig(Stage stage, ConfigDef definition, Map<?, ?> props) {
@@ -49,6 +55,11 @@ public abstract class StageConfig extends SchemaRegistryClientConfig {
   /** The stage these settings run. */
   public Stage stage() {
     return stage;
+  }
+
+  /** The HTTP endpoint's port: 0 for any free one, -1 for none. */
+  public int httpPort() {
+    return getInt(HTTP_PORT_CONFIG);
   }
 
   public String applicationId() {

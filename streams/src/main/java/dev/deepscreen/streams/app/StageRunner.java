@@ -1,6 +1,5 @@
 package dev.deepscreen.streams.app;
 
-import dev.deepscreen.schemas.registry.SchemaRegistries;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -9,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.ConfigException;
@@ -18,9 +16,9 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 
 /**
- * Runs one stage as a process: reads its settings from an optional properties file and {@code
- * DEEPSCREEN_*} environment variables (see {@link AppProperties}), builds its topology, and runs
- * until the JVM is asked to stop or the stage fails.
+ * One stage: how its settings are validated, which inputs it checks before starting and how its
+ * Kafka Streams application is built. {@link #run} runs it as a process (see {@link
+ * StageProcess}); the command-line tool and the embedded mode use the parts.
  *
  * <p>Exit codes: 0 stopped on request, 1 the stage failed or its input topics are unusable
  * (missing, or partitioned differently when read together), 64 wrong arguments, 66 the settings
@@ -45,9 +43,37 @@ public final class StageRunner<C extends StageConfig> {
     void build(StreamsBuilder builder, C config, SchemaRegistryClient registry);
   }
 
+  /**
+   * Adds a stage's processing to a builder, given also a resource the stage's tasks share (the
+   * scorer's models), which lives as long as the stage.
+   */
+  @FunctionalInterface
+  public interface SharedResourceTopologyFunction<C, R> {
+    void build(StreamsBuilder builder, C config, SchemaRegistryClient registry, R resource);
+  }
+
+  /** Builds the topology and answers what it holds that must be closed after the streams. */
+  private interface StageBuilder<C> {
+    AutoCloseable build(StreamsBuilder builder, C config, SchemaRegistryClient registry);
+  }
+
+  /** A stage with its validated settings, ready to be checked and created. */
+  public record Configured<C extends StageConfig>(StageRunner<C> runner, C config) {
+
+    /** See {@link StageRunner#checkInputs}. */
+    public void checkInputs() {
+      runner.checkInputs(config);
+    }
+
+    /** See {@link StageRunner#create(StageConfig, SchemaRegistryClient, StageMetrics)}. */
+    public StageInstance create(SchemaRegistryClient registry, StageMetrics metrics) {
+      return runner.create(config, registry, metrics);
+    }
+  }
+
   private final String name;
   private final Function<Map<String, String>, C> configFactory;
-  private final TopologyFunction<C> topology;
+  private final StageBuilder<C> topology;
   private final List<String> coPartitionedInputs;
 
   /**
@@ -59,10 +85,40 @@ public final class StageRunner<C extends StageConfig> {
    */
   public StageRunner(String name, Function<Map<String, String>, C> configFactory,
       TopologyFunction<C> topology, List<String> coPartitionedInputs) {
+    this(name, configFactory, (StageBuilder<C>) (builder, config, registry) -> {
+      topology.build(builder, config, registry);
+      return () -> { };
+    }, coPartitionedInputs);
+  }
+
+  private StageRunner(String name, Function<Map<String, String>, C> configFactory,
+      StageBuilder<C> topology, List<String> coPartitionedInputs) {
     this.name = name;
     this.configFactory = configFactory;
     this.topology = topology;
     this.coPartitionedInputs = List.copyOf(coPartitionedInputs);
+  }
+
+  /**
+   * A runner for a stage whose tasks share a resource, opened once per process before the
+   * topology is built and closed after the Kafka Streams application.
+   *
+   * @param resource opens the resource from the settings; throws ConfigException when the
+   *     settings name something unusable
+   */
+  public static <C extends StageConfig, R extends AutoCloseable> StageRunner<C> withSharedResource(
+      String name, Function<Map<String, String>, C> configFactory, Function<C, R> resource,
+      SharedResourceTopologyFunction<C, R> topology, List<String> coPartitionedInputs) {
+    return new StageRunner<>(name, configFactory, (StageBuilder<C>) (builder, config, registry) -> {
+      R shared = resource.apply(config);
+      try {
+        topology.build(builder, config, registry, shared);
+      } catch (RuntimeException e) {
+        closeQuietly(shared, e);
+        throw e;
+      }
+      return shared;
+    }, coPartitionedInputs);
   }
 
   /** Reads the settings, then runs the stage until stopped; returns the exit code. */
@@ -71,37 +127,79 @@ public final class StageRunner<C extends StageConfig> {
       err.println("usage: " + name + " [settings.properties]");
       return EXIT_USAGE;
     }
-    C config;
+    Map<String, String> settings;
     try {
-      config = configFactory.apply(AppProperties.load(
-          args.length == 1 ? Path.of(args[0]) : null, environment));
+      settings = AppProperties.load(args.length == 1 ? Path.of(args[0]) : null, environment);
     } catch (IOException e) {
       err.println("Cannot read the settings file " + args[0] + ": " + e);
       return EXIT_NO_INPUT;
+    }
+    Configured<C> stage;
+    try {
+      stage = configure(settings);
     } catch (ConfigException e) {
       err.println("Invalid settings: " + e.getMessage());
       return EXIT_CONFIG;
     }
-    if (!coPartitionedInputs.isEmpty()) {
-      try (Admin admin = Admin.create(config.streamsProperties())) {
-        CoPartitioning.check(admin, coPartitionedInputs, CHECK_TIMEOUT);
-      } catch (IllegalStateException e) {
-        err.println(e.getMessage());
-        return EXIT_FAILED;
-      }
-    }
-    return runUntilStopped(config);
+    return StageProcess.run(List.of(stage), err);
   }
 
   /**
-   * The stage's Kafka Streams application, not started. The caller closes it, before the
-   * registry client.
+   * Validates the settings for this stage.
+   *
+   * @throws ConfigException naming the setting that is wrong and why
    */
-  public KafkaStreams create(C config, SchemaRegistryClient registry) {
+  public Configured<C> configure(Map<String, String> settings) {
+    return new Configured<>(this, configFactory.apply(settings));
+  }
+
+  /**
+   * Checks, before starting, that the topics read together exist with the same partition count.
+   *
+   * @throws IllegalStateException saying what is wrong
+   */
+  public void checkInputs(C config) {
+    if (coPartitionedInputs.isEmpty()) {
+      return;
+    }
+    try (Admin admin = Admin.create(config.streamsProperties())) {
+      CoPartitioning.check(admin, coPartitionedInputs, CHECK_TIMEOUT);
+    }
+  }
+
+  /**
+   * The stage, not started, recording nothing beyond Kafka Streams' own metrics: its Kafka
+   * Streams application and what its tasks share. The caller closes it, before the registry
+   * client.
+   *
+   * @throws ConfigException if a shared resource named by the settings cannot be opened
+   */
+  public StageInstance create(C config, SchemaRegistryClient registry) {
+    return create(config, registry, StageMetrics.none());
+  }
+
+  /**
+   * The stage, not started, whose processors record into {@code metrics} (see {@link
+   * StageMetrics#of}). The caller closes it, before the registry client.
+   *
+   * @throws ConfigException if a shared resource named by the settings cannot be opened
+   */
+  public StageInstance create(C config, SchemaRegistryClient registry, StageMetrics metrics) {
     StreamsBuilder builder = new StreamsBuilder();
-    topology.build(builder, config, registry);
-    Properties props = config.streamsProperties();
-    return new KafkaStreams(builder.build(props), props);
+    AutoCloseable shared = topology.build(builder, config, registry);
+    try {
+      Properties props = config.streamsProperties();
+      props.put(StageMetrics.CONFIG, metrics);
+      return new StageInstance(name, new KafkaStreams(builder.build(props), props), shared);
+    } catch (RuntimeException e) {
+      closeQuietly(shared, e);
+      throw e;
+    }
+  }
+
+  /** The name in messages. */
+  public String name() {
+    return name;
   }
 
   /** Closes, leaving the consumer group so that its partitions move at once. */
@@ -110,36 +208,11 @@ public final class StageRunner<C extends StageConfig> {
         CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
   }
 
-  private int runUntilStopped(C config) {
-    CountDownLatch stop = new CountDownLatch(1);
-    CountDownLatch closed = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stop.countDown();
-      try {
-        closed.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, name + "-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try (SchemaRegistryClient registry = SchemaRegistries.connect(config)) {
-      KafkaStreams streams = create(config, registry);
-      try {
-        streams.setStateListener((now, before) -> {
-          if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-            stop.countDown();
-          }
-        });
-        streams.start();
-        stop.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        close(streams);
-      }
-      return streams.state() == KafkaStreams.State.ERROR ? EXIT_FAILED : EXIT_OK;
-    } finally {
-      closed.countDown();
+  private static void closeQuietly(AutoCloseable resource, RuntimeException failure) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      failure.addSuppressed(e);
     }
   }
 }

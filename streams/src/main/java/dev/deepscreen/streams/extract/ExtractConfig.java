@@ -10,6 +10,8 @@ import dev.deepscreen.streams.extract.source.VideoSources;
 import dev.deepscreen.streams.media.DecodeLimits;
 import dev.deepscreen.streams.media.FaceCropper;
 import dev.deepscreen.streams.media.FaceDetector;
+import dev.deepscreen.streams.media.FaceExtractor;
+import dev.deepscreen.streams.media.VideoDecoder;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -199,6 +201,15 @@ public final class ExtractConfig extends StageConfig {
 
   public int jpegQuality() {
     return getInt(CROP_JPEG_QUALITY_CONFIG);
+  }
+
+  /**
+   * A face extractor as these settings describe it: decoder, detector, cropper. It holds a
+   * detector network, is not thread-safe, and must be closed.
+   */
+  public FaceExtractor faceExtractor() {
+    return new FaceExtractor(new VideoDecoder(decodeLimits(), decoderThreads(), true),
+        FaceDetector.ultraFace(detectorSettings()), cropper(), framesPerVideo(), jpegQuality());
   }
 
   /** The sources of the enabled URI schemes, new ones for each caller, who closes them. */

@@ -1,22 +1,17 @@
 package dev.deepscreen.streams.extract;
 
-import dev.deepscreen.avro.BoundingBox;
-import dev.deepscreen.avro.DecodeStats;
 import dev.deepscreen.avro.ExtractionStatus;
 import dev.deepscreen.avro.ExtractionSummary;
-import dev.deepscreen.avro.FaceCrop;
 import dev.deepscreen.avro.Stage;
 import dev.deepscreen.avro.VideoEvent;
 import dev.deepscreen.streams.app.DeadLetterHandler;
+import dev.deepscreen.streams.app.PipelineMetric;
+import dev.deepscreen.streams.app.StageMetrics;
 import dev.deepscreen.streams.extract.source.FetchedVideo;
 import dev.deepscreen.streams.extract.source.VideoSources;
-import dev.deepscreen.streams.media.DecodedVideo;
 import dev.deepscreen.streams.media.ExtractedFace;
-import dev.deepscreen.streams.media.FaceDetector;
 import dev.deepscreen.streams.media.FaceExtractor;
-import dev.deepscreen.streams.media.VideoDecoder;
 import dev.deepscreen.streams.media.VideoException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.avro.specific.SpecificRecord;
@@ -41,6 +36,7 @@ final class VideoExtractor implements Processor<String, VideoEvent, String, Spec
   private ProcessorContext<String, SpecificRecord> context;
   private FaceExtractor extractor;
   private VideoSources sources;
+  private StageMetrics metrics;
 
   VideoExtractor(ExtractConfig config) {
     this.config = config;
@@ -49,11 +45,9 @@ final class VideoExtractor implements Processor<String, VideoEvent, String, Spec
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
+    this.metrics = StageMetrics.of(context.appConfigs());
     this.sources = config.videoSources();
-    this.extractor = new FaceExtractor(
-        new VideoDecoder(config.decodeLimits(), config.decoderThreads(), true),
-        FaceDetector.ultraFace(config.detectorSettings()), config.cropper(),
-        config.framesPerVideo(), config.jpegQuality());
+    this.extractor = config.faceExtractor();
   }
 
   @Override
@@ -67,16 +61,14 @@ final class VideoExtractor implements Processor<String, VideoEvent, String, Spec
     try (FetchedVideo video = sources.fetch(event.getUri())) {
       FaceExtractor.Extraction extraction = extractor.extract(video.path());
       for (ExtractedFace face : extraction.faces()) {
-        context.forward(record.withKey(key).withValue(crop(event, face)));
+        context.forward(record.withKey(key).withValue(
+            ExtractionRecords.crop(event, face, now())));
       }
-      ExtractionStatus status = extraction.faces().isEmpty() ? ExtractionStatus.NO_FACES
-          : ExtractionStatus.OK;
-      String reason = status == ExtractionStatus.NO_FACES
-          ? "No face found in " + extraction.video().framesSampled() + " sampled frames" : null;
-      context.forward(record.withKey(key).withValue(summary(event, status, reason, extraction,
-          started)));
+      ExtractionSummary summary = ExtractionRecords.ok(event, extraction, started, now());
+      context.forward(record.withKey(key).withValue(summary));
+      record(summary.getStatus(), extraction.faces().size(), started);
     } catch (VideoException e) {
-      fail(record, key, event, status(e.kind()), e.getMessage(), e, started);
+      fail(record, key, event, ExtractionRecords.status(e.kind()), e.getMessage(), e, started);
     } catch (RuntimeException e) {
       // A fault of ours or of a native library on this input: report it for this video only.
       LOG.error("Extraction of event {} failed unexpectedly", key, e);
@@ -88,7 +80,9 @@ final class VideoExtractor implements Processor<String, VideoEvent, String, Spec
   private void fail(Record<String, VideoEvent> record, String key, VideoEvent event,
       ExtractionStatus status, String reason, Exception error, Instant started) {
     LOG.info("Event {} ({}): {} - {}", key, event.getUri(), status, reason);
-    context.forward(record.withKey(key).withValue(summary(event, status, reason, null, started)));
+    context.forward(record.withKey(key).withValue(
+        ExtractionRecords.summary(event, status, reason, null, started, now())));
+    record(status, 0, started);
     RecordMetadata metadata = context.recordMetadata().orElse(null);
     context.forward(record.withKey(key).withValue(DeadLetterHandler.deadLetter(Stage.EXTRACT,
         config.applicationId(), metadata == null ? "" : metadata.topic(),
@@ -96,48 +90,12 @@ final class VideoExtractor implements Processor<String, VideoEvent, String, Spec
         record.timestamp(), key.getBytes(StandardCharsets.UTF_8), null, error, now())));
   }
 
-  private static ExtractionStatus status(VideoException.Kind kind) {
-    return switch (kind) {
-      case REJECTED -> ExtractionStatus.REJECTED;
-      case UNREADABLE -> ExtractionStatus.UNREADABLE;
-      case TIMED_OUT -> ExtractionStatus.TIMED_OUT;
-    };
-  }
-
-  private FaceCrop crop(VideoEvent event, ExtractedFace face) {
-    return FaceCrop.newBuilder().setEventId(event.getEventId()).setVideoId(event.getVideoId())
-        .setFrameIndex(face.frameIndex()).setFrameTimeMs(face.timestampMs())
-        .setFaceIndex(face.faceIndex()).setTrackId(face.trackId())
-        .setBox(new BoundingBox(face.box().x(), face.box().y(), face.box().width(),
-            face.box().height()))
-        .setDetectorScore(face.box().score()).setCropJpeg(ByteBuffer.wrap(face.jpeg()))
-        .setCropWidth(face.size()).setCropHeight(face.size()).setExtractedAt(now()).build();
-  }
-
-  private ExtractionSummary summary(VideoEvent event, ExtractionStatus status, String reason,
-      FaceExtractor.Extraction extraction, Instant started) {
-    ExtractionSummary.Builder summary = ExtractionSummary.newBuilder()
-        .setEventId(event.getEventId()).setVideoId(event.getVideoId()).setUri(event.getUri())
-        .setSubmittedAt(event.getSubmittedAt()).setSource(event.getSource())
-        .setTenant(event.getTenant()).setAttributes(event.getAttributes()).setStatus(status)
-        .setReason(reason).setFramesSampled(0).setFacesFound(0).setCropsEmitted(0)
-        .setDecode(null).setStartedAt(started).setFinishedAt(now());
-    if (extraction != null) {
-      DecodedVideo video = extraction.video();
-      summary.setFramesSampled(video.framesSampled()).setFacesFound(extraction.faces().size())
-          .setCropsEmitted(extraction.faces().size())
-          .setDecode(DecodeStats.newBuilder().setContainer(video.container())
-              .setVideoCodec(video.videoCodec()).setWidth(video.width()).setHeight(video.height())
-              .setRotationDegrees(video.rotationDegrees())
-              .setDurationMs(video.durationMs() >= 0 ? video.durationMs() : null)
-              .setFrameRate(video.frameRate() > 0 ? video.frameRate() : null)
-              .setDeclaredFrameCount(video.declaredFrameCount() >= 0
-                  ? video.declaredFrameCount() : null)
-              .setFramesDecoded(video.framesDecoded()).setBytesRead(video.bytes())
-              .setDecodeMs(video.decodeMs() - extraction.detectMs())
-              .setDetectMs(extraction.detectMs()).build());
-    }
-    return summary.build();
+  /** Counts attempts: a video retried after a crash under exactly-once counts again. */
+  private void record(ExtractionStatus status, int crops, Instant started) {
+    metrics.count(PipelineMetric.VIDEOS, 1, status.name());
+    metrics.count(PipelineMetric.FACE_CROPS, crops);
+    metrics.observe(PipelineMetric.EXTRACT_SECONDS,
+        (context.currentSystemTimeMs() - started.toEpochMilli()) / 1000.0);
   }
 
   private Instant now() {

@@ -29,12 +29,21 @@ public final class Ensemble implements AutoCloseable {
    * @throws ModelException naming the model that is missing or does not match
    */
   public static Ensemble load(Path directory) {
+    return load(directory, TensorFlowOptions.CPU_DEFAULTS);
+  }
+
+  /**
+   * Loads every model of the manifest into sessions running with {@code options}.
+   *
+   * @throws ModelException naming the model that is missing or does not match
+   */
+  public static Ensemble load(Path directory, TensorFlowOptions options) {
     EnsembleManifest manifest = EnsembleManifest.read(directory);
     List<Member> members = new ArrayList<>();
     try {
       for (EnsembleManifest.Model spec : manifest.models()) {
         FaceModel model = FaceModel.load(spec.name(), directory.resolve(spec.path()),
-            spec.signature(), spec.input(), spec.output(), spec.inputSize());
+            spec.signature(), spec.input(), spec.output(), spec.inputSize(), options);
         members.add(new Member(spec, model,
             new FacePreprocessor(spec.inputSize(), spec.mean(), spec.std())));
       }

@@ -53,13 +53,25 @@ public final class FaceModel implements AutoCloseable {
    */
   public static FaceModel load(String name, Path directory, String signatureKey, String inputName,
       String outputName, int inputSize) {
+    return load(name, directory, signatureKey, inputName, outputName, inputSize,
+        TensorFlowOptions.CPU_DEFAULTS);
+  }
+
+  /**
+   * Loads and checks a SavedModel whose session runs with {@code options}.
+   *
+   * @throws ModelException naming the model and what does not match
+   */
+  public static FaceModel load(String name, Path directory, String signatureKey, String inputName,
+      String outputName, int inputSize, TensorFlowOptions options) {
     if (!Files.isRegularFile(directory.resolve("saved_model.pb"))) {
       throw new ModelException("Model " + name + ": no SavedModel at " + directory
           + " (saved_model.pb is missing)");
     }
     SavedModelBundle bundle;
     try {
-      bundle = SavedModelBundle.load(directory.toString(), SavedModelBundle.DEFAULT_TAG);
+      bundle = SavedModelBundle.loader(directory.toString())
+          .withTags(SavedModelBundle.DEFAULT_TAG).withConfigProto(options.configProto()).load();
     } catch (RuntimeException e) {
       throw new ModelException("Model " + name + ": TensorFlow cannot load " + directory + ": "
           + e.getMessage(), e);

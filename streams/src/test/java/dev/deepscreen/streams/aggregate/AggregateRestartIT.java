@@ -10,13 +10,14 @@ import dev.deepscreen.avro.ExtractionStatus;
 import dev.deepscreen.avro.Stage;
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.avro.VerdictStatus;
-import dev.deepscreen.streams.app.StageRunner;
+import dev.deepscreen.embedded.InProcessKafkaCluster;
 import dev.deepscreen.schemas.TopicDefinition;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
 import dev.deepscreen.streams.app.CoPartitioning;
-import dev.deepscreen.streams.embedded.InProcessKafkaCluster;
+import dev.deepscreen.streams.app.StageInstance;
+import dev.deepscreen.streams.embedded.CommittedTopicReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,26 +28,17 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,9 +120,11 @@ class AggregateRestartIT {
       }
       produce(phase1);
 
-      try (Reader<Verdict> verdicts = new Reader<>(Topics.VERDICTS, registry);
-          Reader<DeadLetter> deadLetters = new Reader<>(Topics.DEAD_LETTERS, registry)) {
-        KafkaStreams first = AggregateApp.RUNNER.create(config(applicationId, scope,
+      try (CommittedTopicReader<Verdict> verdicts = new CommittedTopicReader<>(
+              kafka.bootstrapServers(), Topics.VERDICTS, registry, DEADLINE);
+          CommittedTopicReader<DeadLetter> deadLetters = new CommittedTopicReader<>(
+              kafka.bootstrapServers(), Topics.DEAD_LETTERS, registry, DEADLINE)) {
+        StageInstance first = AggregateApp.RUNNER.create(config(applicationId, scope,
             stateDirs.resolve("first")), registry);
         try {
           first.start();
@@ -139,7 +133,7 @@ class AggregateRestartIT {
               && keys(all).stream().filter(bulk::contains).count() >= 20);
           deadLetters.awaitUntil(all -> keys(all).contains(garbageKey));
         } finally {
-          StageRunner.close(first);
+          first.close();
         }
         LOG.info("First run stopped after {} of {} bulk verdicts",
             keys(verdicts.records()).stream().filter(bulk::contains).count(), bulk.size());
@@ -159,7 +153,7 @@ class AggregateRestartIT {
         produce(phase2);
 
         // A new state directory: what the first run knew must come back from the changelogs.
-        KafkaStreams second = AggregateApp.RUNNER.create(config(applicationId, scope,
+        StageInstance second = AggregateApp.RUNNER.create(config(applicationId, scope,
             stateDirs.resolve("second")), registry);
         try {
           second.start();
@@ -167,7 +161,7 @@ class AggregateRestartIT {
               && keys(all).containsAll(bulk));
           awaitInputConsumed(applicationId);
         } finally {
-          StageRunner.close(second);
+          second.close();
         }
         verdicts.readToEnd();
 
@@ -235,23 +229,7 @@ class AggregateRestartIT {
 
   /** Waits until the application has committed every input record it was given. */
   private static void awaitInputConsumed(String applicationId) throws Exception {
-    List<TopicPartition> inputs = inputPartitions();
-    Map<TopicPartition, ListOffsetsResultInfo> ends = kafka.admin().listOffsets(inputs.stream()
-        .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get();
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
-    while (System.nanoTime() < deadline) {
-      committed = kafka.admin().listConsumerGroupOffsets(applicationId)
-          .partitionsToOffsetAndMetadata().get();
-      Map<TopicPartition, OffsetAndMetadata> now = committed;
-      if (inputs.stream().allMatch(tp -> ends.get(tp).offset() == 0 || (now.get(tp) != null
-          && now.get(tp).offset() >= ends.get(tp).offset()))) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("input not consumed within " + DEADLINE + ": committed " + committed
-        + ", ends " + ends);
+    CommittedTopicReader.awaitConsumed(kafka.admin(), applicationId, inputPartitions(), DEADLINE);
   }
 
   private static List<TopicPartition> inputPartitions() {
@@ -298,51 +276,5 @@ class AggregateRestartIT {
 
   private static <V> List<String> keys(List<ConsumerRecord<String, V>> records) {
     return records.stream().map(ConsumerRecord::key).toList();
-  }
-
-  /** Reads a whole topic from the beginning with read_committed, keeping what it has read. */
-  private static final class Reader<V extends SpecificRecord> implements AutoCloseable {
-    private final KafkaConsumer<String, V> consumer;
-    private final List<TopicPartition> partitions = new ArrayList<>();
-    private final List<ConsumerRecord<String, V>> records = new ArrayList<>();
-
-    Reader(TopicDefinition<V> topic, SchemaRegistryClient registry) {
-      Deserializer<V> values = topic.valueSerde(registry, true).deserializer();
-      consumer = new KafkaConsumer<>(Map.of(
-          ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-          ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-          ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), values);
-      for (int p = 0; p < topic.partitions(); p++) {
-        partitions.add(new TopicPartition(topic.name(), p));
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-    }
-
-    List<ConsumerRecord<String, V>> records() {
-      return records;
-    }
-
-    void awaitUntil(Predicate<List<ConsumerRecord<String, V>>> done) {
-      long deadline = System.nanoTime() + DEADLINE.toNanos();
-      while (!done.test(records)) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("not there within " + DEADLINE + "; read " + keys(records));
-        }
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
-
-    /** Reads up to the last stable offset of every partition as it is now. */
-    void readToEnd() {
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      awaitUntil(read -> partitions.stream()
-          .allMatch(tp -> consumer.position(tp) >= ends.get(tp)));
-    }
-
-    @Override
-    public void close() {
-      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-    }
   }
 }

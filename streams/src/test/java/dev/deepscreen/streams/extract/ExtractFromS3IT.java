@@ -7,9 +7,9 @@ import dev.deepscreen.avro.ExtractionStatus;
 import dev.deepscreen.avro.ExtractionSummary;
 import dev.deepscreen.avro.FaceCrop;
 import dev.deepscreen.avro.VideoEvent;
-import dev.deepscreen.streams.media.TestVideos;
-import dev.deepscreen.streams.media.TestVideos.Codec;
-import dev.deepscreen.streams.testing.S3ProxyServer;
+import dev.deepscreen.streams.media.ClipWriter.Codec;
+import dev.deepscreen.streams.media.SampleClips;
+import dev.deepscreen.embedded.testing.S3ProxyServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -51,7 +51,7 @@ class ExtractFromS3IT {
     s3 = S3ProxyServer.start();
     s3.createBucket(BUCKET);
     s3.createBucket(OTHER_BUCKET);
-    Path clip = TestVideos.panningClip(dir.resolve("group.mp4"), "sample5.jpg", Codec.H264_MP4,
+    Path clip = SampleClips.panningClip(dir.resolve("group.mp4"), "sample5.jpg", Codec.H264_MP4,
         640, 360, 60, 30, 0);
     clipBytes = Files.size(clip);
     assertThat(clipBytes).isLessThan(MAX_BYTES);

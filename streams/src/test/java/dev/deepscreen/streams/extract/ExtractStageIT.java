@@ -2,6 +2,7 @@ package dev.deepscreen.streams.extract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.deepscreen.embedded.InProcessKafkaCluster;
 import dev.deepscreen.avro.ExtractionStatus;
 import dev.deepscreen.avro.ExtractionSummary;
 import dev.deepscreen.avro.FaceCrop;
@@ -9,10 +10,9 @@ import dev.deepscreen.avro.VideoEvent;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
-import dev.deepscreen.streams.app.StageRunner;
-import dev.deepscreen.streams.embedded.InProcessKafkaCluster;
-import dev.deepscreen.streams.media.TestVideos;
-import dev.deepscreen.streams.media.TestVideos.Codec;
+import dev.deepscreen.streams.app.StageInstance;
+import dev.deepscreen.streams.media.ClipWriter.Codec;
+import dev.deepscreen.streams.media.SampleClips;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +28,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,9 +46,9 @@ class ExtractStageIT {
 
   @Test
   void goodAndBadVideosEachGetOneCommittedSummaryAndTheCropsItCounts() throws Exception {
-    Path h264 = TestVideos.panningClip(videos.resolve("a.mp4"), "sample6.jpg", Codec.H264_MP4,
+    Path h264 = SampleClips.panningClip(videos.resolve("a.mp4"), "sample6.jpg", Codec.H264_MP4,
         640, 360, 60, 30, 0);
-    Path mpeg4 = TestVideos.panningClip(videos.resolve("b.avi"), "sample1.jpg", Codec.MPEG4_AVI,
+    Path mpeg4 = SampleClips.panningClip(videos.resolve("b.avi"), "sample1.jpg", Codec.MPEG4_AVI,
         480, 320, 40, 25, 0);
     String scope = "extract-it-" + UUID.randomUUID();
     try (InProcessKafkaCluster kafka = InProcessKafkaCluster.start();
@@ -80,7 +79,7 @@ class ExtractStageIT {
         }
       }
 
-      KafkaStreams streams = ExtractApp.RUNNER.create(config, registry);
+      StageInstance streams = ExtractApp.RUNNER.create(config, registry);
       Map<String, ExtractionSummary> summaries = new HashMap<>();
       Map<String, Integer> cropCounts = new HashMap<>();
       try {
@@ -101,7 +100,7 @@ class ExtractStageIT {
           }
         }
       } finally {
-        StageRunner.close(streams);
+        streams.close();
       }
 
       assertThat(summaries.keySet()).containsExactlyInAnyOrderElementsOf(ids);

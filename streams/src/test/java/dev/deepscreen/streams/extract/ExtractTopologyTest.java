@@ -9,8 +9,9 @@ import dev.deepscreen.avro.FaceCrop;
 import dev.deepscreen.avro.Stage;
 import dev.deepscreen.avro.VideoEvent;
 import dev.deepscreen.schemas.Topics;
-import dev.deepscreen.streams.media.TestVideos;
-import dev.deepscreen.streams.media.TestVideos.Codec;
+import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
+import dev.deepscreen.streams.media.ClipWriter.Codec;
+import dev.deepscreen.streams.media.SampleClips;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -42,9 +43,9 @@ class ExtractTopologyTest {
 
   @BeforeAll
   static void makeVideos() throws Exception {
-    groupClip = TestVideos.panningClip(videos.resolve("group.mp4"), "sample5.jpg",
+    groupClip = SampleClips.panningClip(videos.resolve("group.mp4"), "sample5.jpg",
         Codec.H264_MP4, 640, 360, 60, 30, 0);
-    mkvClip = TestVideos.panningClip(videos.resolve("trio.mkv"), "sample3.jpg", Codec.MPEG4_MKV,
+    mkvClip = SampleClips.panningClip(videos.resolve("trio.mkv"), "sample3.jpg", Codec.MPEG4_MKV,
         480, 270, 45, 30, 0);
   }
 

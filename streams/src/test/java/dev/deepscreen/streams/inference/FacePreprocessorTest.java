@@ -47,7 +47,12 @@ class FacePreprocessorTest {
   void undecodableOrMisdeclaredCropsAreRefused() {
     assertThatThrownBy(() -> FacePreprocessor.decode(new byte[] {1, 2, 3}, 4, 4))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("The crop is not a decodable image (3 bytes)");
+        .hasMessage("The crop is not a JPEG image (3 bytes, no start-of-image marker)");
+    assertThatThrownBy(() -> FacePreprocessor.decode(new byte[] {(byte) 0xFF, (byte) 0xD8,
+        (byte) 0xFF, (byte) 0xDA, 0, 2}, 4, 4))
+        .hasMessage("The crop is not a readable JPEG image (6 bytes, no frame header)");
+    assertThatThrownBy(() -> FacePreprocessor.decode(new byte[] {1}, 5000, 5000))
+        .hasMessage("The crop's declared size 5000x5000 is outside 1..4096");
     byte[] jpeg;
     try (Mat image = new Mat(6, 4, opencv_core.CV_8UC3, new Scalar(9, 9, 9, 0));
         BytePointer buffer = new BytePointer()) {
@@ -59,5 +64,9 @@ class FacePreprocessorTest {
         .hasMessage("The crop is 4x6, not the declared 4x4");
     assertThatThrownBy(() -> FacePreprocessor.decode(jpeg, 4, 6))
         .hasMessage("The crop is 4x6, not square");
+    // A sound header over scan data that is not there: the decoder itself refuses it.
+    byte[] headerOnly = java.util.Arrays.copyOf(jpeg, jpeg.length / 2);
+    assertThatThrownBy(() -> FacePreprocessor.decode(headerOnly, 4, 6))
+        .hasMessageStartingWith("The crop is not a decodable image");
   }
 }

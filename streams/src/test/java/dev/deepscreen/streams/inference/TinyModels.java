@@ -38,4 +38,41 @@ public final class TinyModels {
     }
     return directory;
   }
+
+  /**
+   * Exports a model that fails inside TensorFlow on dark images: its logit is {@code
+   * log(mean(image))} through a numerics check, and the mean of a normalised image darker than
+   * ImageNet's mean is negative, so TensorFlow reports an error for the whole batch.
+   */
+  public static Path exportFailingOnDark(Path directory, int inputSize) throws IOException {
+    try (Graph graph = new Graph(); Session session = new Session(graph)) {
+      Ops tf = Ops.create(graph);
+      Placeholder<TFloat32> image = tf.placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, inputSize, inputSize, 3)));
+      Operand<TFloat32> mean = tf.math.mean(image, tf.constant(new int[] {1, 2, 3}));
+      Operand<TFloat32> logit = tf.debugging.checkNumerics(tf.math.log(mean),
+          "logit of a dark image");
+      Signature signature = Signature.builder().key("serving_default").input("image", image)
+          .output("logit", logit).build();
+      SavedModelBundle.exporter(directory.toString())
+          .withFunction(SessionFunction.create(signature, session)).export();
+    }
+    return directory;
+  }
+
+  /** One model entry of a manifest, with ImageNet normalisation and the default signature. */
+  public static String manifestEntry(String name, String path, int size, double weight) {
+    return "{\"name\": \"" + name + "\", \"path\": \"" + path + "\", \"input_size\": " + size
+        + ", \"layout\": \"NHWC\", \"mean\": [0.485, 0.456, 0.406],"
+        + " \"std\": [0.229, 0.224, 0.225], \"signature\": \"serving_default\","
+        + " \"input\": \"image\", \"output\": \"logit\", \"weight\": " + weight + "}";
+  }
+
+  /** Writes {@code ensemble.json} of {@code version} with the given entries into {@code dir}. */
+  public static Path writeManifest(Path dir, String version, String... entries)
+      throws IOException {
+    java.nio.file.Files.writeString(dir.resolve("ensemble.json"), "{\"version\": \"" + version
+        + "\", \"models\": [" + String.join(", ", entries) + "]}");
+    return dir;
+  }
 }

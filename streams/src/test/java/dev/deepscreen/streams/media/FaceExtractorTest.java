@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 
-import dev.deepscreen.streams.media.TestVideos.Codec;
+import dev.deepscreen.streams.media.ClipWriter.Codec;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -20,7 +20,7 @@ class FaceExtractorTest {
 
   @Test
   void aClipOfAGroupPhotoGivesEachPersonATrackAndCropsOfTheInputSize() throws Exception {
-    Path clip = TestVideos.panningClip(dir.resolve("group.mp4"), "sample5.jpg", Codec.H264_MP4,
+    Path clip = SampleClips.panningClip(dir.resolve("group.mp4"), "sample5.jpg", Codec.H264_MP4,
         640, 360, 90, 30, 0);
     FaceExtractor.Extraction extraction;
     try (FaceExtractor extractor = new FaceExtractor(new VideoDecoder(DecodeLimits.DEFAULTS),

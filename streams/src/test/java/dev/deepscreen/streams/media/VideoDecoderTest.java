@@ -3,7 +3,7 @@ package dev.deepscreen.streams.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.deepscreen.streams.media.TestVideos.Codec;
+import dev.deepscreen.streams.media.ClipWriter.Codec;
 import dev.deepscreen.streams.media.VideoException.Kind;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ class VideoDecoderTest {
   @ParameterizedTest
   @EnumSource(Codec.class)
   void samplesTheReferenceIndicesOfRealVideo(Codec codec) throws Exception {
-    Path clip = TestVideos.panningClip(dir.resolve("clip." + codec.extension()), "sample3.jpg",
+    Path clip = SampleClips.panningClip(dir.resolve("clip." + codec.extension()), "sample3.jpg",
         codec, 320, 180, 90, 30, 0);
     List<Sampled> seen = new ArrayList<>();
     DecodedVideo video = decoder.sample(clip, 32, (index, ts, bgr) -> seen.add(
@@ -78,7 +78,7 @@ class VideoDecoderTest {
   void skippingUnsampledFramesHandsOverTheSamePixelsAsDecodingEveryFrame(Codec codec)
       throws Exception {
     // Two B-frames in a row (where the codec has them) and a keyframe every 12 frames.
-    Path clip = TestVideos.panningClip(dir.resolve("b." + codec.extension()), "sample5.jpg",
+    Path clip = SampleClips.panningClip(dir.resolve("b." + codec.extension()), "sample5.jpg",
         codec, 320, 180, 150, 30, 0, 12, 2);
     VideoDecoder everyFrame = new VideoDecoder(DecodeLimits.DEFAULTS, 1, false);
     VideoDecoder skipping = new VideoDecoder(DecodeLimits.DEFAULTS, 1, true);
@@ -102,7 +102,7 @@ class VideoDecoderTest {
 
   @Test
   void bFramesThatAreNotSampledAreNotDecoded() throws Exception {
-    Path clip = TestVideos.panningClip(dir.resolve("b.mkv"), "sample5.jpg", Codec.MPEG4_MKV,
+    Path clip = SampleClips.panningClip(dir.resolve("b.mkv"), "sample5.jpg", Codec.MPEG4_MKV,
         320, 180, 150, 30, 0, 150, 2);
     DecodedVideo video = new VideoDecoder(DecodeLimits.DEFAULTS).sample(clip, 32,
         (index, ts, bgr) -> { });
@@ -113,7 +113,7 @@ class VideoDecoderTest {
 
   @Test
   void framesBeforeAKeyframeThatPrecedesTheNextSampleAreNotDecoded() throws Exception {
-    Path clip = TestVideos.panningClip(dir.resolve("long.mp4"), "sample2.jpg", Codec.H264_MP4,
+    Path clip = SampleClips.panningClip(dir.resolve("long.mp4"), "sample2.jpg", Codec.H264_MP4,
         160, 90, 300, 30, 0, 10, 0);
     List<Sampled> seen = new ArrayList<>();
     DecodedVideo video = decoder.sample(clip, 4, (index, ts, bgr) -> seen.add(
@@ -126,7 +126,7 @@ class VideoDecoderTest {
   @Test
   void rotationMetadataTurnsFramesUpright() throws Exception {
     // A display matrix of 90 degrees counter-clockwise: shown upright after a quarter turn.
-    Path clip = TestVideos.panningClip(dir.resolve("rotated.mp4"), "sample1.jpg",
+    Path clip = SampleClips.panningClip(dir.resolve("rotated.mp4"), "sample1.jpg",
         Codec.H264_MP4, 320, 180, 10, 30, 90);
     List<Sampled> seen = new ArrayList<>();
     DecodedVideo video = decoder.sample(clip, 4, (index, ts, bgr) -> seen.add(
@@ -138,7 +138,7 @@ class VideoDecoderTest {
 
   @Test
   void aVideoShorterThanTheSampleGivesEachFrameOnce() throws Exception {
-    Path clip = TestVideos.panningClip(dir.resolve("one.mp4"), "sample1.jpg", Codec.H264_MP4,
+    Path clip = SampleClips.panningClip(dir.resolve("one.mp4"), "sample1.jpg", Codec.H264_MP4,
         64, 64, 1, 30, 0);
     assertThat(sample(clip, 32)).extracting(Sampled::index).containsExactly(0);
   }
@@ -161,7 +161,7 @@ class VideoDecoderTest {
 
   @Test
   void aTruncatedFileGivesWhatItHasOrIsUnreadable() throws Exception {
-    Path clip = TestVideos.panningClip(dir.resolve("full.avi"), "sample2.jpg", Codec.MPEG4_AVI,
+    Path clip = SampleClips.panningClip(dir.resolve("full.avi"), "sample2.jpg", Codec.MPEG4_AVI,
         320, 180, 60, 30, 0);
     byte[] bytes = Files.readAllBytes(clip);
     Path head = Files.write(dir.resolve("head.avi"), Arrays.copyOf(bytes, bytes.length / 2));
@@ -184,7 +184,7 @@ class VideoDecoderTest {
 
   @Test
   void anFfconcatScriptPointingAtALocalFileIsRejectedUnread() throws Exception {
-    Path clip = TestVideos.panningClip(dir.resolve("real.mp4"), "sample2.jpg", Codec.H264_MP4,
+    Path clip = SampleClips.panningClip(dir.resolve("real.mp4"), "sample2.jpg", Codec.H264_MP4,
         64, 64, 5, 30, 0);
     Path script = Files.writeString(dir.resolve("evil.avi"),
         "ffconcat version 1.0\nfile '" + clip + "'\nfile '/etc/passwd'\n");
@@ -194,7 +194,7 @@ class VideoDecoderTest {
 
   @Test
   void limitsRejectOversizedVideosBeforeDecoding() throws Exception {
-    Path clip = TestVideos.panningClip(dir.resolve("big.avi"), "sample2.jpg", Codec.MPEG4_AVI,
+    Path clip = SampleClips.panningClip(dir.resolve("big.avi"), "sample2.jpg", Codec.MPEG4_AVI,
         640, 360, 3, 30, 0);
     VideoDecoder strict = new VideoDecoder(new DecodeLimits(1L << 30, Duration.ofMinutes(1), 320,
         320, 1000, Duration.ofMinutes(1), DecodeLimits.DEFAULT_FORMATS));
@@ -226,14 +226,14 @@ class VideoDecoderTest {
 
   @Test
   void aTinyVideoDecodes() throws Exception {
-    Path clip = TestVideos.panningClip(dir.resolve("tiny.avi"), "sample4.jpg", Codec.MPEG4_AVI,
+    Path clip = SampleClips.panningClip(dir.resolve("tiny.avi"), "sample4.jpg", Codec.MPEG4_AVI,
         16, 16, 8, 30, 0);
     assertThat(sample(clip, 32)).hasSize(8).allSatisfy(s -> assertThat(s.width()).isEqualTo(16));
   }
 
   @Test
   void an8kVideoIsRejectedByTheDefaultLimits() throws Exception {
-    Path clip = TestVideos.panningClip(dir.resolve("8k.avi"), "sample4.jpg", Codec.MPEG4_AVI,
+    Path clip = SampleClips.panningClip(dir.resolve("8k.avi"), "sample4.jpg", Codec.MPEG4_AVI,
         7680, 4320, 1, 30, 0);
     assertThatThrownBy(() -> sample(clip, 32)).isInstanceOf(VideoException.class)
         .hasMessage("The video is 7680x4320, larger than the limit of 3840x2160")

@@ -8,7 +8,7 @@ import dev.deepscreen.schemas.SampleRecords;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.schemas.serde.AvroSerde;
-import dev.deepscreen.streams.testing.S3ProxyServer;
+import dev.deepscreen.embedded.testing.S3ProxyServer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.deepscreen.connectors.s3.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.deepscreen.connectors.s3.S3SinkConfig;
-import dev.deepscreen.streams.testing.S3ProxyServer;
+import dev.deepscreen.embedded.testing.S3ProxyServer;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;

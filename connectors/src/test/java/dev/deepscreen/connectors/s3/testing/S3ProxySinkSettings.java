@@ -1,6 +1,6 @@
 package dev.deepscreen.connectors.s3.testing;
 
-import dev.deepscreen.streams.testing.S3ProxyServer;
+import dev.deepscreen.embedded.testing.S3ProxyServer;
 import java.util.HashMap;
 import java.util.Map;
 

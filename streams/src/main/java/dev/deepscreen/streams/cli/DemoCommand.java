@@ -1,0 +1,278 @@
+package dev.deepscreen.streams.cli;
+
+import dev.deepscreen.avro.Verdict;
+import dev.deepscreen.avro.VideoEvent;
+import dev.deepscreen.schemas.Topics;
+import dev.deepscreen.schemas.registry.SchemaRegistries;
+import dev.deepscreen.schemas.registry.SchemaRegistryClient;
+import dev.deepscreen.streams.app.StageRunner;
+import dev.deepscreen.streams.inference.BuiltInEnsemble;
+import dev.deepscreen.streams.media.ClipWriter;
+import dev.deepscreen.streams.media.FacePhotos;
+import dev.deepscreen.streams.media.SampleClips;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.bytedeco.ffmpeg.global.avutil;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code deepscreen demo}: the whole pipeline in this process (see {@link EmbeddedPipeline}) on
+ * a folder of videos, or on sample clips made from real face photos; prints progress, a table of
+ * the verdicts, where the S3 sink put them, and a summary. Exit code 0 when every video got its
+ * verdict, 1 otherwise.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Runs the whole pipeline in this process: a Kafka broker, an in-memory Schema"
+        + " Registry, an S3-compatible store, the three stages and the S3 sink in a Connect"
+        + " worker. Submits every file of VIDEO_FOLDER (or sample clips made from real face"
+        + " photos when none is given), shows progress, prints the verdicts and where the S3"
+        + " objects are, then stops.",
+        "Needs only a JDK. The work folder (state, S3 objects) is kept."})
+final class DemoCommand implements Callable<Integer> {
+
+  private static final Duration POLL = Duration.ofMillis(250);
+  private static final Duration SINK_WAIT = Duration.ofSeconds(60);
+
+  private final CommandContext context;
+
+  @Parameters(paramLabel = "VIDEO_FOLDER", arity = "0..1",
+      description = "Videos to screen (every regular file in it, not recursing).")
+  Path videoFolder;
+
+  @Option(names = "--work-dir", paramLabel = "DIR",
+      description = "Folder for the stages' state and the S3 objects (default: a new temporary"
+          + " folder).")
+  Path workDir;
+
+  @Option(names = "--ensemble", paramLabel = "DIR",
+      description = "The scorer's ensemble folder (ensemble.json and SavedModels; default: the"
+          + " built-in one).")
+  Path ensemble;
+
+  @Option(names = "--clips", paramLabel = "N", defaultValue = "6",
+      description = "Sample clips to make without VIDEO_FOLDER (default: ${DEFAULT-VALUE}), plus"
+          + " one file that is no video.")
+  int clips;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "900",
+      description = "Give up waiting for verdicts after this long (default: ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
+
+  DemoCommand(CommandContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (clips < 1 || clips > 100) {
+      throw new CommandException(StageRunner.EXIT_USAGE, "--clips must be from 1 to 100");
+    }
+    if (ensemble == null && !BuiltInEnsemble.available()) {
+      throw new CommandException(StageRunner.EXIT_CONFIG, "This build has no built-in ensemble;"
+          + " give the scorer one with --ensemble DIR (ensemble.json and its SavedModels)");
+    }
+    Path work = workDir != null ? Files.createDirectories(workDir)
+        : Files.createTempDirectory("deepscreen-demo-");
+    long started = System.nanoTime();
+    List<Path> videos = videoFolder != null ? listVideos(videoFolder) : makeClips(work);
+    Path videoRoot = videos.get(0).getParent();
+    say("Starting the pipeline in this process (work folder " + work + "):");
+    AtomicBoolean stopping = new AtomicBoolean();
+    CountDownLatch finished = new CountDownLatch(1);
+    Runnable withdraw = context.stopSignal().register(() -> stopping.set(true), finished);
+    try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(work, videoRoot, ensemble,
+        part -> say("  - " + part))) {
+      say(String.format(Locale.ROOT, "Started in %.1f s.", seconds(started)));
+      Map<String, VideoEvent> events = submit(pipeline, videos);
+      say("Submitted " + events.size() + " videos to " + Topics.VIDEO_EVENTS.name() + ".");
+      Map<String, Verdict> verdicts = follow(pipeline, events, stopping);
+      printTable(events, verdicts);
+      int objects = awaitObjects(pipeline, verdicts.size(), stopping);
+      printSummary(pipeline, events, verdicts, objects, work, started);
+      return verdicts.size() == events.size() ? StageRunner.EXIT_OK : StageRunner.EXIT_FAILED;
+    } finally {
+      finished.countDown();
+      withdraw.run();
+    }
+  }
+
+  private static List<Path> listVideos(Path folder) throws IOException {
+    Path root = folder.toAbsolutePath().normalize();
+    if (!Files.isDirectory(root)) {
+      throw new CommandException(StageRunner.EXIT_NO_INPUT, "Not a folder: " + root);
+    }
+    List<Path> videos;
+    try (Stream<Path> files = Files.list(root)) {
+      videos = files.filter(Files::isRegularFile).sorted().toList();
+    }
+    if (videos.isEmpty()) {
+      throw new CommandException(StageRunner.EXIT_NO_INPUT, "No files in " + root);
+    }
+    return videos;
+  }
+
+  /** Clips panning across the face photos in turn, and one file that only claims to be video. */
+  private List<Path> makeClips(Path work) throws IOException {
+    Path folder = Files.createDirectories(work.resolve("videos"));
+    say("Making " + clips + " sample clips from real face photos in " + folder + ":");
+    // The encoder would print each clip's stream details; errors are enough.
+    avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+    List<Path> videos = new ArrayList<>();
+    for (int i = 0; i < clips; i++) {
+      String photo = FacePhotos.NAMES.get(i % FacePhotos.NAMES.size());
+      ClipWriter.Codec codec = i % 3 == 2 ? ClipWriter.Codec.MPEG4_AVI
+          : ClipWriter.Codec.H264_MP4;
+      Path clip = folder.resolve(String.format(Locale.ROOT, "clip-%02d-%s.%s", i + 1,
+          photo.replace(".jpg", ""), codec.extension()));
+      SampleClips.panningClip(clip, photo, codec, 640, 360, 75, 25, 0);
+      videos.add(clip);
+    }
+    Path broken = Files.writeString(folder.resolve("not-a-video.mp4"),
+        "This text file is named like a video; the pipeline says it cannot be read.\n");
+    videos.add(broken);
+    say("  " + videos.size() + " files (" + clips + " clips of 3 s at 640x360, and "
+        + broken.getFileName() + ")");
+    return videos;
+  }
+
+  private Map<String, VideoEvent> submit(EmbeddedPipeline pipeline, List<Path> videos) {
+    Map<String, Object> props = new HashMap<>(pipeline.clientSettings());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    Map<String, VideoEvent> events = new TreeMap<>();
+    try (SchemaRegistryClient registry = SchemaRegistries.connect(pipeline.clientSettings());
+        KafkaProducer<String, VideoEvent> producer = new KafkaProducer<>(props,
+            new StringSerializer(), Topics.VIDEO_EVENTS.valueSerde(registry, true)
+                .serializer())) {
+      List<VideoEvent> batch = videos.stream().map(video -> VideoEvents.of(video.toUri(),
+          video.getFileName().toString(), "deepscreen-demo", null, Map.of(), Instant.now()))
+          .toList();
+      VideoEvents.send(producer, batch);
+      batch.forEach(event -> events.put(event.getEventId().toString(), event));
+    }
+    return events;
+  }
+
+  /**
+   * Reads the extraction summaries, face scores and verdicts of the submitted events until every
+   * event has its verdict, printing progress when it changes.
+   */
+  private Map<String, Verdict> follow(EmbeddedPipeline pipeline, Map<String, VideoEvent> events,
+      AtomicBoolean stopping) {
+    Map<String, Object> props = new HashMap<>(pipeline.clientSettings());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "deepscreen-demo-" + UUID.randomUUID());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, Verdict> verdicts = new HashMap<>();
+    Map<String, Integer> extracted = new HashMap<>();
+    long scored = 0;
+    String last = "";
+    long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+    try (SchemaRegistryClient registry = SchemaRegistries.connect(pipeline.clientSettings());
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props,
+            new StringDeserializer(), new ByteArrayDeserializer())) {
+      var verdictValues = Topics.VERDICTS.valueSerde(registry, false).deserializer();
+      consumer.subscribe(List.of(Topics.EXTRACTION_SUMMARIES.name(), Topics.FACE_SCORES.name(),
+          Topics.VERDICTS.name()));
+      while (verdicts.size() < events.size() && !stopping.get()) {
+        if (System.nanoTime() > deadline) {
+          say("Gave up waiting after " + timeoutSeconds + " s (--timeout).");
+          break;
+        }
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+          if (!events.containsKey(record.key())) {
+            continue;
+          }
+          if (record.topic().equals(Topics.EXTRACTION_SUMMARIES.name())) {
+            extracted.merge(record.key(), 1, Integer::sum);
+          } else if (record.topic().equals(Topics.FACE_SCORES.name())) {
+            scored++;
+          } else {
+            verdicts.put(record.key(), verdictValues.deserialize(record.topic(),
+                record.value()));
+          }
+        }
+        String progress = String.format(Locale.ROOT,
+            "  extracted %d/%d videos, %d faces scored, %d/%d verdicts",
+            extracted.size(), events.size(), scored, verdicts.size(), events.size());
+        if (!progress.equals(last)) {
+          say(progress);
+          last = progress;
+        }
+      }
+    }
+    return verdicts;
+  }
+
+  private void printTable(Map<String, VideoEvent> events, Map<String, Verdict> verdicts) {
+    context.out().println();
+    context.out().println(VerdictTable.header());
+    verdicts.values().stream().sorted(Comparator.comparing(Verdict::getVideoId))
+        .forEach(verdict -> context.out().println(VerdictTable.row(verdict)));
+    events.values().stream().filter(e -> !verdicts.containsKey(e.getEventId().toString()))
+        .sorted(Comparator.comparing(VideoEvent::getVideoId))
+        .forEach(e -> context.out().println(e.getVideoId() + "  (no verdict)"));
+    context.out().println();
+  }
+
+  /** Waits until the sink wrote one object per verdict (one verdict per object here). */
+  private static int awaitObjects(EmbeddedPipeline pipeline, int verdicts,
+      AtomicBoolean stopping) throws InterruptedException {
+    long deadline = System.nanoTime() + SINK_WAIT.toNanos();
+    while (pipeline.verdictObjectFiles().size() < verdicts && !stopping.get()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(POLL.toMillis());
+    }
+    return pipeline.verdictObjectFiles().size();
+  }
+
+  private void printSummary(EmbeddedPipeline pipeline, Map<String, VideoEvent> events,
+      Map<String, Verdict> verdicts, int objects, Path work, long started) {
+    Map<String, Long> byStatus = verdicts.values().stream().collect(Collectors.groupingBy(
+        v -> v.getStatus().name(), TreeMap::new, Collectors.counting()));
+    Map<String, Long> byAction = verdicts.values().stream().collect(Collectors.groupingBy(
+        v -> v.getAction().name(), TreeMap::new, Collectors.counting()));
+    context.out().println("S3: " + objects + " verdict objects (JSON Lines) in s3://"
+        + EmbeddedPipeline.BUCKET + "/topics/" + Topics.VERDICTS.name() + "/, kept as files"
+        + " under " + pipeline.verdictObjects());
+    context.out().println(String.format(Locale.ROOT,
+        "Summary: %d videos, %d verdicts %s, actions %s, in %.1f s. Work folder: %s",
+        events.size(), verdicts.size(), byStatus, byAction, seconds(started), work));
+    if (verdicts.size() < events.size()) {
+      context.out().println((events.size() - verdicts.size()) + " videos got no verdict.");
+    }
+  }
+
+  private void say(String line) {
+    context.err().println(line);
+  }
+
+  private static double seconds(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1e9;
+  }
+}

@@ -1,0 +1,66 @@
+package dev.deepscreen.streams.score;
+
+import dev.deepscreen.schemas.Topics;
+import dev.deepscreen.streams.app.StageRunner;
+import dev.deepscreen.streams.inference.BuiltInEnsemble;
+import dev.deepscreen.streams.inference.Ensemble;
+import dev.deepscreen.streams.inference.ModelException;
+import dev.deepscreen.streams.inference.TensorFlowDevices;
+import dev.deepscreen.streams.inference.TensorFlowOptions;
+import java.util.List;
+import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tensorflow.TensorFlow;
+
+/**
+ * Runs the scoring stage: {@code ScoreApp [settings.properties]}, with {@code DEEPSCREEN_*}
+ * environment variables overriding the file. Exit codes as {@link StageRunner} documents; an
+ * ensemble that is missing or does not match its manifest is an invalid setting (78).
+ */
+public final class ScoreApp {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScoreApp.class);
+
+  /** The stage's runner, also used by the embedded mode and tests. */
+  public static final StageRunner<ScoreConfig> RUNNER = StageRunner.withSharedResource(
+      "ScoreApp", ScoreConfig::new, ScoreApp::loadEnsemble, ScoreTopology::build, List.of());
+
+  private ScoreApp() {}
+
+  public static void main(String[] args) {
+    System.exit(RUNNER.run(args, System.getenv(), System.err));
+  }
+
+  /**
+   * Loads the configured ensemble (or the built-in one), after logging what TensorFlow runs on,
+   * so that a scorer deployed to a GPU node says at once whether it sees the GPU.
+   *
+   * @throws ConfigException if the ensemble cannot be loaded
+   */
+  static Ensemble loadEnsemble(ScoreConfig config) {
+    TensorFlowOptions options = config.tensorFlowOptions();
+    String source = config.ensembleDirectory().map(Object::toString)
+        .orElse("built-in (" + BuiltInEnsemble.RESOURCE + ")");
+    try {
+      LOG.info("TensorFlow {}: {}", TensorFlow.version(), options);
+      List<TensorFlowDevices.Device> devices = TensorFlowDevices.list(options.configProto());
+      devices.forEach(d -> LOG.info("TensorFlow device {} ({}{})", d.name(), d.type(),
+          d.memoryBytes() > 0 ? ", " + d.memoryBytes() / (1 << 20) + " MiB" : ""));
+      if (options.device() == TensorFlowOptions.Device.GPU
+          && devices.stream().noneMatch(d -> d.type().equals("GPU"))) {
+        LOG.warn("score.device is gpu but TensorFlow sees no GPU: the models run on the CPU."
+            + " Is the distribution built with -Pgpu, and are CUDA 12.5 and cuDNN 9 installed?");
+      }
+      Ensemble ensemble = config.ensembleDirectory().map(dir -> Ensemble.load(dir, options))
+          .orElseGet(() -> BuiltInEnsemble.load(options));
+      LOG.info("Ensemble {} from {}: {}", ensemble.version(), source, ensemble.members().stream()
+          .map(m -> m.spec().name() + " (" + m.spec().inputSize() + "px, weight "
+              + m.spec().weight() + ")").toList());
+      return ensemble;
+    } catch (ModelException e) {
+      throw new ConfigException(ScoreConfig.ENSEMBLE_DIR_CONFIG, source, e.getMessage());
+    }
+  }
+
+}

@@ -1,0 +1,98 @@
+package dev.deepscreen.streams.score;
+
+import dev.deepscreen.avro.Stage;
+import dev.deepscreen.streams.app.StageConfig;
+import dev.deepscreen.streams.inference.TensorFlowOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+
+/**
+ * The scoring stage's settings ({@code score.*}) on top of those every stage shares: which
+ * ensemble to run, how crops are batched, and how TensorFlow runs.
+ */
+public final class ScoreConfig extends StageConfig {
+
+  public static final String APPLICATION_ID_DEFAULT = "deepscreen-score";
+
+  public static final String ENSEMBLE_DIR_CONFIG = "score.ensemble.dir";
+  private static final String ENSEMBLE_DIR_DOC = "Directory holding ensemble.json and the"
+      + " SavedModels it names. Empty: the ensemble built into this distribution (a"
+      + " demonstration model, see the README).";
+
+  public static final String BATCH_MAX_SIZE_CONFIG = "score.batch.max.size";
+  private static final String BATCH_MAX_SIZE_DOC = "Most crops scored in one model run. Larger"
+      + " batches use a GPU better; each partition is batched on its own.";
+
+  public static final String BATCH_MAX_WAIT_MS_CONFIG = "score.batch.max.wait.ms";
+  private static final String BATCH_MAX_WAIT_MS_DOC = "Longest time (wall clock) a crop waits"
+      + " for others to fill its batch before the batch is scored as it is. 0 scores every crop"
+      + " as it comes.";
+
+  public static final String DEVICE_CONFIG = "score.device";
+  private static final String DEVICE_DOC = "cpu, or gpu to place the models on a GPU (needs the"
+      + " distribution built with the GPU natives, -Pgpu, and CUDA 12.5 with cuDNN 9 on the"
+      + " host). With gpu, GPU memory is taken as needed (memory growth).";
+
+  public static final String INTRA_OP_THREADS_CONFIG = "score.tf.intra.op.threads";
+  private static final String INTRA_OP_THREADS_DOC = "TensorFlow threads inside one operation;"
+      + " 0 lets TensorFlow use one per core.";
+
+  public static final String INTER_OP_THREADS_CONFIG = "score.tf.inter.op.threads";
+  private static final String INTER_OP_THREADS_DOC = "TensorFlow operations run in parallel;"
+      + " 0 lets TensorFlow choose.";
+
+  public static final String LOG_DEVICE_PLACEMENT_CONFIG = "score.tf.log.device.placement";
+  private static final String LOG_DEVICE_PLACEMENT_DOC = "Whether TensorFlow logs the device of"
+      + " every operation when a model first runs (verbose; to check a GPU deployment).";
+
+  private static final ConfigDef CONFIG = stageConfigDef(APPLICATION_ID_DEFAULT)
+      .define(ENSEMBLE_DIR_CONFIG, Type.STRING, "", Importance.HIGH, ENSEMBLE_DIR_DOC)
+      .define(BATCH_MAX_SIZE_CONFIG, Type.INT, 32, Range.between(1, 1024), Importance.HIGH,
+          BATCH_MAX_SIZE_DOC)
+      .define(BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, 100L, Range.between(0, 60_000),
+          Importance.MEDIUM, BATCH_MAX_WAIT_MS_DOC)
+      .define(DEVICE_CONFIG, Type.STRING, "cpu", ValidString.in("cpu", "gpu"), Importance.HIGH,
+          DEVICE_DOC)
+      .define(INTRA_OP_THREADS_CONFIG, Type.INT, 0, Range.between(0, 1024), Importance.LOW,
+          INTRA_OP_THREADS_DOC)
+      .define(INTER_OP_THREADS_CONFIG, Type.INT, 0, Range.between(0, 1024), Importance.LOW,
+          INTER_OP_THREADS_DOC)
+      .define(LOG_DEVICE_PLACEMENT_CONFIG, Type.BOOLEAN, false, Importance.LOW,
+          LOG_DEVICE_PLACEMENT_DOC);
+
+  public ScoreConfig(Map<?, ?> props) {
+    super(Stage.SCORE, CONFIG, props);
+  }
+
+  /** The definitions, for documentation. */
+  public static ConfigDef configDef() {
+    return new ConfigDef(CONFIG);
+  }
+
+  /** The ensemble directory given, or empty for the built-in ensemble. */
+  public Optional<Path> ensembleDirectory() {
+    String dir = getString(ENSEMBLE_DIR_CONFIG).trim();
+    return dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir));
+  }
+
+  public int batchMaxSize() {
+    return getInt(BATCH_MAX_SIZE_CONFIG);
+  }
+
+  public Duration batchMaxWait() {
+    return Duration.ofMillis(getLong(BATCH_MAX_WAIT_MS_CONFIG));
+  }
+
+  public TensorFlowOptions tensorFlowOptions() {
+    return new TensorFlowOptions(TensorFlowOptions.Device.parse(getString(DEVICE_CONFIG)),
+        getInt(INTRA_OP_THREADS_CONFIG), getInt(INTER_OP_THREADS_CONFIG),
+        getBoolean(LOG_DEVICE_PLACEMENT_CONFIG));
+  }
+}

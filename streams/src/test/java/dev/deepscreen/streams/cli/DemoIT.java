@@ -1,0 +1,68 @@
+package dev.deepscreen.streams.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.deepscreen.streams.inference.TinyModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code deepscreen demo} end to end in this JVM: sample clips from the face photos and a file
+ * that is no video, through the broker, the three stages and the S3 sink in a Connect worker.
+ * The scorer runs a one-model ensemble the test exports, as the built-in one may be absent.
+ */
+@Tag("integration")
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class DemoIT {
+
+  @Test
+  void sampleClipsGetVerdictsInTheTableAndInS3(@TempDir Path dir) throws Exception {
+    Path ensemble = Files.createDirectories(dir.resolve("ensemble"));
+    TinyModels.export(ensemble.resolve("tiny"), 64, 1f, 0f);
+    TinyModels.writeManifest(ensemble, "demo-it", TinyModels.manifestEntry("tiny", "tiny", 64, 1));
+    Path work = dir.resolve("work");
+
+    CliRun run = CliRun.run(Map.of(), "demo", "--clips", "3", "--work-dir", work.toString(),
+        "--ensemble", ensemble.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    List<String> lines = run.out().lines().toList();
+    int header = lines.indexOf(VerdictTable.header());
+    assertThat(header).as(run.out()).isNotNegative();
+    List<String> rows = lines.subList(header + 1, header + 5);
+    assertThat(rows).satisfiesExactly(
+        row -> assertThat(row).startsWith("clip-01-sample1.mp4 ").contains(" OK "),
+        row -> assertThat(row).startsWith("clip-02-sample2.mp4 ").contains(" OK "),
+        row -> assertThat(row).startsWith("clip-03-sample3.avi ").contains(" OK "),
+        row -> assertThat(row).startsWith("not-a-video.mp4 ").contains(" UNREADABLE "));
+    assertThat(run.out()).contains("Summary: 4 videos, 4 verdicts {OK=3, UNREADABLE=1}");
+    assertThat(run.err()).contains("Submitted 4 videos to video-events.",
+        "4/4 verdicts");
+
+    // The sink wrote one JSON Lines object per verdict, as files of the S3 store's folder.
+    Path objects = work.resolve("s3/deepscreen/topics/verdicts");
+    assertThat(run.out()).contains("S3: 4 verdict objects (JSON Lines) in"
+        + " s3://deepscreen/topics/verdicts/, kept as files under " + objects);
+    List<JsonNode> stored = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(objects)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        for (String line : Files.readAllLines(file)) {
+          stored.add(new ObjectMapper().readTree(line));
+        }
+      }
+    }
+    assertThat(stored).extracting(v -> v.get("video_id").asText()).containsExactlyInAnyOrder(
+        "clip-01-sample1.mp4", "clip-02-sample2.mp4", "clip-03-sample3.avi", "not-a-video.mp4");
+  }
+}

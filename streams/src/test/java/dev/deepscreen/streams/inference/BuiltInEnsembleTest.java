@@ -1,0 +1,97 @@
+package dev.deepscreen.streams.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.deepscreen.avro.FaceCrop;
+import dev.deepscreen.streams.score.FaceScorer;
+import dev.deepscreen.streams.score.TestCrops;
+import java.io.OutputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ensemble built into the streams jar (the trainer's demonstration model), loaded from the
+ * class path as a folder and from inside a jar, and scoring real faces.
+ */
+class BuiltInEnsembleTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void theBuiltInEnsembleLoadsAndScoresRealFaces() {
+    assertThat(BuiltInEnsemble.available()).isTrue();
+    try (Ensemble ensemble = BuiltInEnsemble.load(TensorFlowOptions.CPU_DEFAULTS)) {
+      assertThat(ensemble.version()).isNotBlank();
+      assertThat(ensemble.members()).isNotEmpty();
+      int size = ensemble.members().get(0).spec().inputSize();
+      List<FaceCrop> crops = new ArrayList<>();
+      UUID event = UUID.randomUUID();
+      List<byte[]> faces = TestCrops.realFaces(size);
+      for (int i = 0; i < faces.size(); i++) {
+        crops.add(TestCrops.crop(event, i, 0, faces.get(i), size));
+      }
+      List<FaceScorer.Outcome> outcomes = new FaceScorer(ensemble).score(crops);
+      assertThat(outcomes).hasSize(22).noneMatch(FaceScorer.Outcome::failed);
+      for (FaceScorer.Outcome outcome : outcomes) {
+        assertThat(outcome.probabilities()).hasSize(ensemble.members().size());
+        for (double probability : outcome.probabilities()) {
+          assertThat(probability).isStrictlyBetween(0.0, 1.0);
+        }
+      }
+    }
+  }
+
+  @Test
+  void fromInsideAJarItIsCopiedOutLoadedAndTheCopyDeleted() throws Exception {
+    Path folder;
+    try (Ensemble fromFolder = BuiltInEnsemble.load(TensorFlowOptions.CPU_DEFAULTS)) {
+      folder = Path.of(BuiltInEnsemble.class.getClassLoader()
+          .getResource(BuiltInEnsemble.RESOURCE).toURI());
+      assertThat(fromFolder.version()).isNotBlank();
+    }
+    Path jar = dir.resolve("ensemble.jar");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+        Stream<Path> files = Files.walk(folder)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        String name = BuiltInEnsemble.RESOURCE + "/" + folder.relativize(file).toString()
+            .replace('\\', '/') + (Files.isDirectory(file) ? "/" : "");
+        out.putNextEntry(new JarEntry(name.replace("//", "/")));
+        if (Files.isRegularFile(file)) {
+          Files.copy(file, (OutputStream) out);
+        }
+        out.closeEntry();
+      }
+    }
+    long tempsBefore = ensembleCopies();
+    try (URLClassLoader classes = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null);
+        Ensemble fromJar = BuiltInEnsemble.load(classes, TensorFlowOptions.CPU_DEFAULTS)) {
+      assertThat(fromJar.members()).isNotEmpty();
+    }
+    assertThat(ensembleCopies()).as("the temporary copy is deleted").isEqualTo(tempsBefore);
+
+    try (URLClassLoader empty = new URLClassLoader(new URL[0], null)) {
+      assertThatThrownBy(() -> BuiltInEnsemble.load(empty, TensorFlowOptions.CPU_DEFAULTS))
+          .isInstanceOf(ModelException.class)
+          .hasMessageStartingWith("This build has no built-in ensemble");
+    }
+  }
+
+  private static long ensembleCopies() throws Exception {
+    try (Stream<Path> temps = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return temps.filter(p -> p.getFileName().toString().startsWith("deepscreen-ensemble-"))
+          .count();
+    }
+  }
+}

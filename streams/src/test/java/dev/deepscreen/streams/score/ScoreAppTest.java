@@ -1,0 +1,116 @@
+package dev.deepscreen.streams.score;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.deepscreen.streams.app.StageRunner;
+import dev.deepscreen.streams.inference.Ensemble;
+import dev.deepscreen.streams.inference.TensorFlowDevices;
+import dev.deepscreen.streams.inference.TensorFlowOptions;
+import dev.deepscreen.streams.inference.TinyModels;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scoring stage's settings, and its start-up failures, which happen before Kafka starts. */
+class ScoreAppTest {
+
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private static Map<String, Object> base() {
+    Map<String, Object> settings = new HashMap<>();
+    settings.put("bootstrap.servers", "localhost:9092");
+    settings.put("schema.registry.url", "mock://score-app-test");
+    return settings;
+  }
+
+  @Test
+  void defaultsBatchUpTo32CropsFor100MsOnTheCpuWithTheBuiltInEnsemble() {
+    ScoreConfig config = new ScoreConfig(base());
+    assertThat(config.batchMaxSize()).isEqualTo(32);
+    assertThat(config.batchMaxWait()).isEqualTo(Duration.ofMillis(100));
+    assertThat(config.ensembleDirectory()).isEmpty();
+    assertThat(config.tensorFlowOptions()).isEqualTo(TensorFlowOptions.CPU_DEFAULTS);
+    assertThat(config.applicationId()).isEqualTo("deepscreen-score");
+  }
+
+  @Test
+  void theDeviceAndThreadsAreSettings() {
+    Map<String, Object> settings = base();
+    settings.put(ScoreConfig.DEVICE_CONFIG, "gpu");
+    settings.put(ScoreConfig.INTRA_OP_THREADS_CONFIG, "2");
+    settings.put(ScoreConfig.INTER_OP_THREADS_CONFIG, "1");
+    settings.put(ScoreConfig.LOG_DEVICE_PLACEMENT_CONFIG, "true");
+    TensorFlowOptions options = new ScoreConfig(settings).tensorFlowOptions();
+    assertThat(options).isEqualTo(new TensorFlowOptions(TensorFlowOptions.Device.GPU, 2, 1,
+        true));
+    assertThat(options.configProto().getGpuOptions().getAllowGrowth()).isTrue();
+    assertThat(options.configProto().getIntraOpParallelismThreads()).isEqualTo(2);
+    assertThat(options.configProto().getDeviceCountMap()).doesNotContainKey("GPU");
+    assertThat(TensorFlowOptions.CPU_DEFAULTS.configProto().getDeviceCountMap())
+        .containsEntry("GPU", 0);
+  }
+
+  @Test
+  void badValuesAreRefusedNamingTheSetting() {
+    Map<String, Object> settings = base();
+    settings.put(ScoreConfig.BATCH_MAX_SIZE_CONFIG, "0");
+    assertThatThrownBy(() -> new ScoreConfig(settings)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("score.batch.max.size");
+    settings.put(ScoreConfig.BATCH_MAX_SIZE_CONFIG, "8");
+    settings.put(ScoreConfig.DEVICE_CONFIG, "tpu");
+    assertThatThrownBy(() -> new ScoreConfig(settings)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("score.device");
+  }
+
+  @Test
+  void theCpuIsAlwaysAmongTheDevicesTensorFlowSees() {
+    List<TensorFlowDevices.Device> devices =
+        TensorFlowDevices.list(TensorFlowOptions.CPU_DEFAULTS.configProto());
+    assertThat(devices).extracting(TensorFlowDevices.Device::type).contains("CPU")
+        .doesNotContain("GPU");
+    assertThat(devices.get(0).name()).endsWith("device:CPU:0");
+  }
+
+  @Test
+  void aConfiguredEnsembleIsLoaded(@TempDir Path dir) throws Exception {
+    TinyModels.export(dir.resolve("m"), 16, 1f, 0f);
+    TinyModels.writeManifest(dir, "v7", TinyModels.manifestEntry("m", "m", 16, 1));
+    Map<String, Object> settings = base();
+    settings.put(ScoreConfig.ENSEMBLE_DIR_CONFIG, dir.toString());
+    try (Ensemble ensemble = ScoreApp.loadEnsemble(new ScoreConfig(settings))) {
+      assertThat(ensemble.version()).isEqualTo("v7");
+    }
+  }
+
+  @Test
+  void aMissingOrMismatchedEnsembleStopsTheStageAtStartWithTheReason(@TempDir Path dir)
+      throws Exception {
+    Path settings = Files.writeString(dir.resolve("score.properties"),
+        "bootstrap.servers=localhost:9092\nschema.registry.url=mock://score-app-test\n"
+            + "score.ensemble.dir=" + dir.resolve("nowhere") + "\n");
+    int exit = ScoreApp.RUNNER.run(new String[] {settings.toString()}, Map.of(),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(exit).isEqualTo(StageRunner.EXIT_CONFIG);
+    assertThat(err.toString(StandardCharsets.UTF_8).trim()).isEqualTo("Invalid settings:"
+        + " Invalid value " + dir.resolve("nowhere") + " for configuration score.ensemble.dir:"
+        + " No ensemble manifest at " + dir.resolve("nowhere").resolve("ensemble.json"));
+
+    TinyModels.export(dir.resolve("m"), 16, 1f, 0f);
+    TinyModels.writeManifest(dir, "v7", TinyModels.manifestEntry("m", "m", 32, 1));
+    Map<String, Object> mismatched = base();
+    mismatched.put(ScoreConfig.ENSEMBLE_DIR_CONFIG, dir.toString());
+    assertThatThrownBy(() -> ScoreApp.loadEnsemble(new ScoreConfig(mismatched)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("Model m: input 'image' is DT_FLOAT [-1, 16, 16, 3], expected");
+  }
+}

@@ -1,0 +1,45 @@
+package dev.deepscreen.trainer.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.deepscreen.streams.inference.Ensemble;
+import dev.deepscreen.streams.media.FaceBox;
+import dev.deepscreen.streams.media.FaceCropper;
+import dev.deepscreen.streams.media.FacePhotos;
+import java.nio.file.Path;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TFloat32;
+
+/** The committed default ensemble loads with the scorer's loader and scores real face crops. */
+class DefaultEnsembleTest {
+
+  static final Path DEFAULT = Path.of("..", "streams", "src", "main", "resources", "dev",
+      "deepscreen", "streams", "ensembles", "default");
+
+  @Test
+  void theDefaultEnsembleLoadsAndScoresPipelineCrops() {
+    try (Ensemble ensemble = Ensemble.load(DEFAULT)) {
+      assertThat(ensemble.version()).startsWith("demo-synth-");
+      Ensemble.Member member = ensemble.members().get(0);
+      int size = member.preprocessor().inputSize();
+      FaceCropper cropper = new FaceCropper(380, 0.3);
+      try (Mat photo = FacePhotos.read("sample1.jpg");
+          TFloat32 batch = TFloat32.tensorOf(Shape.of(3, size, size, 3))) {
+        int i = 0;
+        for (FaceBox face : FacePhotos.labelledFaces().get("sample1.jpg")) {
+          try (Mat crop = cropper.crop(photo, face)) {
+            member.preprocessor().write(crop, batch, i++);
+          }
+        }
+        float[] logits = member.model().logits(batch);
+        assertThat(logits).hasSize(3);
+        for (float logit : logits) {
+          assertThat(logit).isFinite();
+        }
+        assertThat(logits[0]).isNotEqualTo(logits[1]);
+      }
+    }
+  }
+}

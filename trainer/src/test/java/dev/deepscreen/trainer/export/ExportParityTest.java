@@ -1,0 +1,128 @@
+package dev.deepscreen.trainer.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.deepscreen.streams.inference.Ensemble;
+import dev.deepscreen.streams.inference.EnsembleManifest;
+import dev.deepscreen.trainer.train.Checkpoints;
+import dev.deepscreen.trainer.train.Optimizer;
+import dev.deepscreen.trainer.train.TrainingGraph;
+import dev.deepscreen.trainer.train.TrainingSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+
+class ExportParityTest {
+
+  static final int SIZE = 32;
+  static final TrainingSettings SETTINGS = new TrainingSettings("small", SIZE, 8, 1,
+      Optimizer.SGD, 0.05f, 0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, false, false, 0, 0, 5);
+
+  @TempDir
+  static Path dir;
+  static float[] trainedLogits;
+
+  /** Trains a few steps so that weights and moving averages are far from their start. */
+  @BeforeAll
+  static void trainAndExport() throws Exception {
+    try (TrainingGraph graph = new TrainingGraph(SETTINGS, 2)) {
+      graph.initialize();
+      for (int step = 0; step < 5; step++) {
+        try (TFloat32 images = images(step, 8); TFloat32 labels = TFloat32.vectorOf(0, 1, 0, 1,
+            0, 1, 0, 1)) {
+          graph.train(images, labels, 0.05f, step, 1);
+        }
+      }
+      Files.createDirectories(dir.resolve("ckpt"));
+      graph.save(Checkpoints.prefix(dir.resolve("ckpt")));
+      try (TFloat32 probe = images(100, 6)) {
+        trainedLogits = graph.logits(probe);
+      }
+    }
+    EnsembleWriter.write(dir.resolve("ensemble"), "test-1",
+        List.of(new EnsembleWriter.Member("small-fold0", SETTINGS, dir.resolve("ckpt"), 1.0)));
+  }
+
+  static TFloat32 images(long seed, int batch) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] pixels = new float[batch * SIZE * SIZE * 3];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (float) random.nextGaussian();
+    }
+    return TFloat32.tensorOf(Shape.of(batch, SIZE, SIZE, 3), DataBuffers.of(pixels, true, false));
+  }
+
+  @Test
+  void theScorersEnsembleLoaderAcceptsTheExportAndReproducesTheTrainingGraph() {
+    EnsembleManifest manifest = EnsembleManifest.read(dir.resolve("ensemble"));
+    assertThat(manifest.version()).isEqualTo("test-1");
+    assertThat(manifest.models()).singleElement().satisfies(m -> {
+      assertThat(m.name()).isEqualTo("small-fold0");
+      assertThat(m.inputSize()).isEqualTo(SIZE);
+      assertThat(m.mean()).containsExactly(0.485f, 0.456f, 0.406f);
+      assertThat(m.output()).isEqualTo("logit");
+    });
+    try (Ensemble ensemble = Ensemble.load(dir.resolve("ensemble"));
+        TFloat32 probe = images(100, 6)) {
+      float[] served = ensemble.members().get(0).model().logits(probe);
+      assertThat(served).hasSize(6);
+      for (int i = 0; i < served.length; i++) {
+        assertThat(served[i]).isCloseTo(trainedLogits[i], org.assertj.core.data.Offset.offset(
+            1e-5f));
+      }
+      // The trained model separates its inputs: parity is not two constant outputs agreeing.
+      assertThat(served[0]).isNotEqualTo(served[1]);
+    }
+  }
+
+  @Test
+  void servesProbabilitiesAndAGradCamHeatmap() {
+    try (SavedModelBundle bundle = SavedModelBundle.load(
+        dir.resolve("ensemble/small-fold0").toString(), SavedModelBundle.DEFAULT_TAG);
+        TFloat32 probe = images(100, 3);
+        Result serving = bundle.function("serving_default").call(Map.of("image", probe));
+        Result gradcam = bundle.function("gradcam").call(Map.of("image", probe))) {
+      TFloat32 logit = (TFloat32) serving.get("logit").orElseThrow();
+      TFloat32 probability = (TFloat32) serving.get("probability").orElseThrow();
+      for (int i = 0; i < 3; i++) {
+        double expected = 1 / (1 + Math.exp(-logit.getFloat(i)));
+        assertThat((double) probability.getFloat(i)).isCloseTo(expected,
+            org.assertj.core.data.Offset.offset(1e-6));
+      }
+      Tensor heatmap = gradcam.get("heatmap").orElseThrow();
+      assertThat(heatmap.shape()).isEqualTo(Shape.of(3, SIZE, SIZE));
+      TFloat32 map = (TFloat32) heatmap;
+      for (int i = 0; i < 3; i++) {
+        float max = 0;
+        float min = 1;
+        for (int y = 0; y < SIZE; y++) {
+          for (int x = 0; x < SIZE; x++) {
+            max = Math.max(max, map.getFloat(i, y, x));
+            min = Math.min(min, map.getFloat(i, y, x));
+          }
+        }
+        assertThat(min).isGreaterThanOrEqualTo(0f);
+        assertThat(max).isBetween(0f, 1.0001f);
+      }
+    }
+  }
+
+  @Test
+  void refusesToWriteIntoAFolderThatHoldsFiles() {
+    assertThatThrownBy(() -> EnsembleWriter.write(dir.resolve("ensemble"), "x",
+        List.of(new EnsembleWriter.Member("m", SETTINGS, dir.resolve("ckpt"), 1.0))))
+        .hasMessageContaining("is not empty");
+  }
+}
