@@ -75,7 +75,8 @@ public final class Deepscreen implements Callable<Integer> {
             .addSubcommand(new TopicsCommand.Create(context)))
         .addSubcommand(new SubmitCommand(context))
         .addSubcommand(new VerdictsCommand(context))
-        .addSubcommand(new DemoCommand(context));
+        .addSubcommand(new DemoCommand(context))
+        .addSubcommand(new BatchCommand(context));
     cli.setOut(new PrintWriter(context.out(), true, StandardCharsets.UTF_8));
     cli.setErr(new PrintWriter(context.err(), true, StandardCharsets.UTF_8));
     cli.setParameterExceptionHandler((e, args) -> {

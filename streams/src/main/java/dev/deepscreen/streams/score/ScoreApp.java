@@ -38,7 +38,7 @@ public final class ScoreApp {
    *
    * @throws ConfigException if the ensemble cannot be loaded
    */
-  static Ensemble loadEnsemble(ScoreConfig config) {
+  public static Ensemble loadEnsemble(ScoreConfig config) {
     TensorFlowOptions options = config.tensorFlowOptions();
     String source = config.ensembleDirectory().map(Object::toString)
         .orElse("built-in (" + BuiltInEnsemble.RESOURCE + ")");
