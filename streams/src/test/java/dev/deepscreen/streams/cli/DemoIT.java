@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code deepscreen demo} end to end in this JVM: sample clips from the face photos and a file
  * that is no video, through the broker, the three stages and the S3 sink in a Connect worker.
- * The scorer runs a one-model ensemble the test exports, as the built-in one may be absent.
+ * The scorer runs a one-model ensemble the test exports, faster than the built-in one; the
+ * probabilities do not matter here.
  */
 @Tag("integration")
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
