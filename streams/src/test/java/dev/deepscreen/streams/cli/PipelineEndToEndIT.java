@@ -8,10 +8,16 @@ import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.avro.VerdictStatus;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
+import dev.deepscreen.embedded.InProcessKafkaCluster;
+import dev.deepscreen.streams.app.StageInstance;
+import dev.deepscreen.streams.app.StageMetrics;
+import dev.deepscreen.streams.app.StageRunner;
 import dev.deepscreen.streams.embedded.CommittedTopicReader;
+import dev.deepscreen.streams.extract.ExtractConfig;
 import dev.deepscreen.streams.inference.TinyModels;
 import dev.deepscreen.streams.media.ClipWriter.Codec;
 import dev.deepscreen.streams.media.SampleClips;
+import dev.deepscreen.streams.score.ScoreConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -141,6 +148,79 @@ class PipelineEndToEndIT {
         }
       }
     }
+  }
+
+  @Test
+  void aStageStoppedAndRestartedMidRunStillGivesExactlyOneVerdictPerEvent() throws Exception {
+    Path videos = Files.createDirectories(dir.resolve("videos"));
+    List<String> files = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      Codec codec = i % 2 == 0 ? Codec.H264_MP4 : Codec.MPEG4_AVI;
+      files.add(SampleClips.panningClip(videos.resolve("clip-" + i + "." + codec.extension()),
+          "sample" + (i % 6 + 1) + ".jpg", codec, 320, 180, 24, 24, 0).toString());
+    }
+    files.add(Files.writeString(videos.resolve("text.mp4"), "this is no video\n").toString());
+    Path ensemble = Files.createDirectories(dir.resolve("ensemble"));
+    TinyModels.export(ensemble.resolve("tiny"), 64, 1f, 0f);
+    TinyModels.writeManifest(ensemble, "e2e", TinyModels.manifestEntry("tiny", "tiny", 64, 1));
+    String scope = "e2e-restart-" + UUID.randomUUID();
+    InMemorySchemaRegistry registry = InMemorySchemaRegistry.forScope(scope);
+
+    try (InProcessKafkaCluster kafka = InProcessKafkaCluster.start()) {
+      kafka.createTopics(Topics.all());
+      Map<String, String> settings = new HashMap<>();
+      settings.put("bootstrap.servers", kafka.bootstrapServers());
+      settings.put("schema.registry.url", "mock://" + scope);
+      settings.put("commit.interval.ms", "100");
+      settings.put(ExtractConfig.FILE_ROOTS_CONFIG, videos.toString());
+      settings.put(ExtractConfig.FRAMES_PER_VIDEO_CONFIG, "8");
+      settings.put(ScoreConfig.ENSEMBLE_DIR_CONFIG, ensemble.toString());
+      Map<String, StageRunner<?>> runners = Stages.BY_NAME;
+      Map<String, StageInstance> running = new HashMap<>();
+      try {
+        for (String stage : List.of("extract", "score", "aggregate")) {
+          running.put(stage, start(runners.get(stage), settings, stage, registry));
+        }
+        Map<String, String> env = Map.of("DEEPSCREEN_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+            "DEEPSCREEN_SCHEMA_REGISTRY_URL", "mock://" + scope);
+        CliRun submitted = CliRun.run(env, concat("submit", files));
+        assertThat(submitted.exitCode()).as(submitted.err()).isZero();
+        List<String> events = submitted.out().lines().map(l -> l.split("\t")[0]).toList();
+
+        try (CommittedTopicReader<Verdict> verdicts = new CommittedTopicReader<>(
+            kafka.bootstrapServers(), Topics.VERDICTS, registry, DEADLINE)) {
+          // The scorer is stopped once the first verdicts are out, while the rest are on
+          // their way, then started again with a new state directory.
+          verdicts.awaitUntil(all -> all.size() >= 2);
+          running.remove("score").close();
+          settings.put("state.dir", dir.resolve("score-state-2").toString());
+          running.put("score", start(runners.get("score"), settings, "score", registry));
+
+          verdicts.awaitUntil(all -> all.stream().map(ConsumerRecord::key).distinct().count()
+              >= events.size());
+          Thread.sleep(2_000);
+          verdicts.readToEnd();
+          Map<String, Long> counts = verdicts.records().stream().collect(
+              Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
+          assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(events);
+          assertThat(counts.values()).containsOnly(1L);
+          assertThat(verdicts.records()).extracting(r -> r.value().getStatus())
+              .filteredOn(status -> status == VerdictStatus.OK).hasSize(10);
+        }
+      } finally {
+        running.values().forEach(StageInstance::close);
+        InMemorySchemaRegistry.dropScope(scope);
+      }
+    }
+  }
+
+  private StageInstance start(StageRunner<?> runner, Map<String, String> settings, String stage,
+      InMemorySchemaRegistry registry) {
+    Map<String, String> own = new HashMap<>(settings);
+    own.putIfAbsent("state.dir", dir.resolve(stage + "-state").toString());
+    StageInstance instance = runner.configure(own).create(registry, StageMetrics.none());
+    instance.start();
+    return instance;
   }
 
   private static String[] concat(String first, List<String> rest) {
