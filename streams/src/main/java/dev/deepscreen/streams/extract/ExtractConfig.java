@@ -252,6 +252,10 @@ public final class ExtractConfig extends StageConfig {
         (int) Math.max(batch + 60_000, 300_000));
     props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
         (int) Math.max(batch + 60_000, 60_000));
+    // A video takes one core for a second or more (decoding is single-threaded per video):
+    // one stream thread per core works on as many videos at once, partitions permitting.
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+        Math.max(1, Runtime.getRuntime().availableProcessors()));
   }
 
   /** Empty, or an absolute http(s) URL with a host. */
