@@ -1,6 +1,7 @@
 package dev.deepscreen.streams.cli;
 
 import dev.deepscreen.avro.Verdict;
+import dev.deepscreen.schemas.serde.AvroJson;
 import dev.deepscreen.streams.aggregate.AggregateConfig;
 import dev.deepscreen.streams.aggregate.VerdictFactory;
 import dev.deepscreen.streams.app.StageRunner;
@@ -120,7 +121,7 @@ final class BatchCommand implements Callable<Integer> {
     try (BufferedWriter json = Files.newBufferedWriter(out.resolve("verdicts.jsonl"),
         StandardCharsets.UTF_8)) {
       for (BatchScreening.Result result : results) {
-        json.write(RecordJson.line(result.verdict()));
+        json.write(AvroJson.line(result.verdict()));
         json.newLine();
       }
     }

@@ -3,6 +3,7 @@ package dev.deepscreen.streams.cli;
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
+import dev.deepscreen.schemas.serde.AvroJson;
 import dev.deepscreen.schemas.serde.AvroSerdeConfig;
 import dev.deepscreen.streams.app.StageRunner;
 import java.time.Duration;
@@ -114,7 +115,7 @@ final class VerdictsCommand implements Callable<Integer> {
             continue;
           }
           context.out().println(format == Format.table ? VerdictTable.row(record.value())
-              : RecordJson.line(record.value()));
+              : AvroJson.line(record.value()));
           if (limit != null && ++printed >= limit) {
             break;
           }

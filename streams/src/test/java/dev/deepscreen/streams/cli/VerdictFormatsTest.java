@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.schemas.SampleRecords;
+import dev.deepscreen.schemas.serde.AvroJson;
 import org.junit.jupiter.api.Test;
 
 class VerdictFormatsTest {
@@ -29,7 +30,7 @@ class VerdictFormatsTest {
 
   @Test
   void aJsonLineIsPlainJson() throws Exception {
-    String line = RecordJson.line(verdict);
+    String line = AvroJson.line(verdict);
     assertThat(line).doesNotContain("\n");
     JsonNode json = new ObjectMapper().readTree(line);
     assertThat(json.get("event_id").asText()).isEqualTo(verdict.getEventId().toString());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.connectors.s3.GenericRecords;
 import dev.deepscreen.schemas.SampleRecords;
+import dev.deepscreen.schemas.serde.AvroJson;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -85,9 +86,9 @@ class FormatsTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (var json = new com.fasterxml.jackson.core.JsonFactory().createGenerator(out)) {
       json.writeStartArray();
-      JsonLinesFormat.writeValue(json, java.nio.ByteBuffer.wrap(new byte[] {(byte) 0xff, 0, 1}));
-      JsonLinesFormat.writeValue(json, Double.NaN);
-      JsonLinesFormat.writeValue(json, 0.97f);
+      AvroJson.write(json, java.nio.ByteBuffer.wrap(new byte[] {(byte) 0xff, 0, 1}));
+      AvroJson.write(json, Double.NaN);
+      AvroJson.write(json, 0.97f);
       json.writeEndArray();
     }
     assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("[\"/wAB\",\"NaN\",0.97]");

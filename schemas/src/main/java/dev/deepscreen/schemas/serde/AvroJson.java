@@ -1,4 +1,4 @@
-package dev.deepscreen.streams.cli;
+package dev.deepscreen.schemas.serde;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -11,20 +11,24 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericEnumSymbol;
+import org.apache.avro.generic.GenericFixed;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * An Avro record as one line of JSON for people and scripts: unions bare, enums and UUIDs as
- * strings, timestamps as ISO-8601 instants, bytes as base64 (Avro's own JSON encoding wraps
- * union values in objects and writes timestamps as numbers).
+ * Avro values as plain JSON, for people, scripts and query engines. Unlike Avro's own JSON
+ * encoding, union values are written bare (not wrapped in {"type": value}), bytes and fixed as
+ * base64 strings, NaN or infinite floats as strings, and logical types as the record holds them:
+ * a generic record's timestamp-millis as epoch milliseconds, a specific record's as an ISO-8601
+ * instant; uuids as their string.
  */
-final class RecordJson {
+public final class AvroJson {
 
   private static final JsonFactory JSON = JsonFactory.builder().build();
 
-  private RecordJson() {}
+  private AvroJson() {}
 
-  static String line(GenericRecord record) {
+  /** {@code record} as one line of JSON. */
+  public static String line(GenericRecord record) {
     StringWriter text = new StringWriter();
     try (JsonGenerator json = JSON.createGenerator(text)) {
       write(json, record);
@@ -34,7 +38,8 @@ final class RecordJson {
     return text.toString();
   }
 
-  private static void write(JsonGenerator json, Object value) throws IOException {
+  /** Writes an Avro value (generic or specific) as JSON. */
+  public static void write(JsonGenerator json, Object value) throws IOException {
     if (value == null) {
       json.writeNull();
     } else if (value instanceof GenericRecord record) {
@@ -44,19 +49,30 @@ final class RecordJson {
         write(json, record.get(field.pos()));
       }
       json.writeEndObject();
+    } else if (value instanceof CharSequence || value instanceof GenericEnumSymbol<?>) {
+      json.writeString(value.toString());
     } else if (value instanceof Boolean b) {
       json.writeBoolean(b);
     } else if (value instanceof Integer i) {
       json.writeNumber(i);
     } else if (value instanceof Long l) {
       json.writeNumber(l);
-    } else if (value instanceof Number n && Double.isFinite(n.doubleValue())) {
-      json.writeNumber(n.doubleValue());
+    } else if (value instanceof Float f) {
+      if (f.isNaN() || f.isInfinite()) {
+        json.writeString(f.toString());
+      } else {
+        json.writeNumber(f.floatValue());
+      }
+    } else if (value instanceof Double d) {
+      if (d.isNaN() || d.isInfinite()) {
+        json.writeString(d.toString());
+      } else {
+        json.writeNumber(d.doubleValue());
+      }
     } else if (value instanceof ByteBuffer bytes) {
-      ByteBuffer copy = bytes.duplicate();
-      byte[] array = new byte[copy.remaining()];
-      copy.get(array);
-      json.writeString(Base64.getEncoder().encodeToString(array));
+      json.writeString(Base64.getEncoder().encodeToString(toArray(bytes)));
+    } else if (value instanceof GenericFixed fixed) {
+      json.writeString(Base64.getEncoder().encodeToString(fixed.bytes()));
     } else if (value instanceof List<?> list) {
       json.writeStartArray();
       for (Object item : list) {
@@ -71,9 +87,14 @@ final class RecordJson {
       }
       json.writeEndObject();
     } else {
-      // Strings, enum symbols (GenericEnumSymbol or generated enums), UUIDs, Instants, NaN.
-      json.writeString(value instanceof GenericEnumSymbol<?> symbol ? symbol.toString()
-          : value.toString());
+      json.writeString(value.toString());
     }
+  }
+
+  private static byte[] toArray(ByteBuffer buffer) {
+    ByteBuffer copy = buffer.duplicate();
+    byte[] bytes = new byte[copy.remaining()];
+    copy.get(bytes);
+    return bytes;
   }
 }
