@@ -4,10 +4,8 @@ import dev.deepscreen.trainer.model.Layers;
 import dev.deepscreen.trainer.model.VariableParameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.Graph;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -45,16 +43,7 @@ public final class Checkpoints {
       try (Session session = new Session(graph)) {
         // Restores by name: the checkpoint's optimiser slots are simply not read.
         session.restore(prefix.toString());
-        Map<String, float[]> values = new LinkedHashMap<>();
-        for (Map.Entry<String, VariableParameters.Entry> e : parameters.entries().entrySet()) {
-          try (Result result = session.runner().fetch(e.getValue().variable()).run()) {
-            TFloat32 tensor = (TFloat32) result.get(0);
-            float[] data = new float[(int) tensor.size()];
-            tensor.asRawTensor().data().asFloats().read(data);
-            values.put(e.getKey(), data);
-          }
-        }
-        return values;
+        return TrainingGraph.parameterValues(session, parameters);
       }
     }
   }

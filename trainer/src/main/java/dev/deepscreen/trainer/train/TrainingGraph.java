@@ -224,6 +224,11 @@ public final class TrainingGraph implements AutoCloseable {
 
   /** The network's parameters (no optimiser state) by name, with their current values. */
   public Map<String, float[]> parameterValues() {
+    return parameterValues(session, parameters);
+  }
+
+  /** The values of {@code parameters} in {@code session}, by name. */
+  static Map<String, float[]> parameterValues(Session session, VariableParameters parameters) {
     Map<String, float[]> values = new LinkedHashMap<>();
     for (Map.Entry<String, VariableParameters.Entry> e : parameters.entries().entrySet()) {
       try (Result result = session.runner().fetch(e.getValue().variable()).run()) {
