@@ -82,7 +82,10 @@ public final class InProcessKafkaCluster implements AutoCloseable {
     return admin;
   }
 
-  /** Creates the topics with their partitions and settings, one replica each. */
+  /**
+   * Creates the topics with their partitions and settings, one replica each, and returns once
+   * every partition has a leader.
+   */
   public void createTopics(Collection<? extends TopicDefinition<?>> topics) {
     createTopics(topics.stream().map(t -> new NewTopic(t.name(), t.partitions(), (short) 1)
         .configs(t.topicConfigs())).toList());

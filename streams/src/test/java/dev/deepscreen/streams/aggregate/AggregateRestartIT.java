@@ -30,7 +30,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -65,14 +64,7 @@ class AggregateRestartIT {
   @BeforeAll
   static void startKafka() throws Exception {
     kafka = InProcessKafkaCluster.start();
-    kafka.createTopics(Topics.all());
-    // A partition answers produce requests with NOT_LEADER_OR_FOLLOWER until its leader is
-    // ready, and an idempotent producer retrying a first batch can then get stuck on
-    // out-of-order sequence numbers. Asking every leader for its end offset waits for that: the
-    // admin client retries such errors itself.
-    kafka.admin().listOffsets(inputPartitions().stream()
-        .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all()
-        .get(60, TimeUnit.SECONDS);
+    kafka.createTopics(Topics.all()); // returns once every partition has its leader
   }
 
   @AfterAll

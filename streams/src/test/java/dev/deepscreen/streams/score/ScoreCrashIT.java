@@ -25,7 +25,6 @@ import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -67,11 +66,7 @@ class ScoreCrashIT {
   @BeforeAll
   static void start() throws Exception {
     kafka = InProcessKafkaCluster.start();
-    kafka.createTopics(Topics.all());
-    // Wait for every partition leader, so that the first produce does not race them.
-    kafka.admin().listOffsets(CommittedTopicReader.partitions(Topics.FACE_CROPS).stream()
-        .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all()
-        .get(60, TimeUnit.SECONDS);
+    kafka.createTopics(Topics.all()); // returns once every partition has its leader
     registryServer = new FakeSchemaRegistryServer();
   }
 
