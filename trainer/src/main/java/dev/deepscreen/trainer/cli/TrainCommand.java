@@ -1,6 +1,7 @@
 package dev.deepscreen.trainer.cli;
 
 import dev.deepscreen.trainer.data.CropCache;
+import dev.deepscreen.trainer.train.Distillation;
 import dev.deepscreen.trainer.train.Optimizer;
 import dev.deepscreen.trainer.train.Trainer;
 import dev.deepscreen.trainer.train.TrainingSettings;
@@ -95,6 +96,20 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "7", description = "(default: ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--teacher", description = "Distil from this ensemble folder (ensemble.json"
+      + " and its SavedModels, as export writes it): the loss also pulls each face towards the"
+      + " teacher's softened probability.")
+  Path teacher;
+
+  @Option(names = "--distill-alpha", defaultValue = "0.5", description = "With --teacher: the"
+      + " weight of the teacher's soft targets in the loss, in (0, 1] (default: ${DEFAULT-VALUE}).")
+  float distillAlpha;
+
+  @Option(names = "--distill-temperature", defaultValue = "2", description = "With --teacher:"
+      + " the temperature softening the teacher's probabilities, at least 1"
+      + " (default: ${DEFAULT-VALUE}).")
+  float distillTemperature;
+
   @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads, 0 for one"
       + " per core; resume with the same number for identical results (default: ${DEFAULT-VALUE}).")
   int threads;
@@ -107,7 +122,9 @@ final class TrainCommand implements Callable<Integer> {
     TrainingSettings settings = new TrainingSettings(
         dev.deepscreen.trainer.model.Architecture.parse(model).id(), size, batchSize, epochs,
         Optimizer.parse(optimizer), learningRate, momentum, weightDecay, labelSmoothing,
-        bnMomentum, polyPower, patience, augment, selfBlend, balance, folds, fold, seed);
+        bnMomentum, polyPower, patience, augment, selfBlend, balance, folds, fold, seed,
+        teacher == null ? null : new Distillation(teacher.toAbsolutePath().normalize().toString(),
+            distillAlpha, distillTemperature));
     long started = System.nanoTime();
     Trainer.Outcome outcome = new Trainer(settings, threads,
         dev.deepscreen.trainer.augment.Augmenter.reference(size), cli.out, cli.interactive)

@@ -16,7 +16,8 @@ import org.tensorflow.types.TFloat32;
 /**
  * Turns stored face crops into network batches: reads the JPEG, self-blends it into a fake
  * when the sample says so, applies the augmentation (if any) and normalises with the scoring
- * stage's own {@link FacePreprocessor}, so training and scoring prepare a face identically.
+ * stage's own {@link FacePreprocessor}, so training and scoring prepare a face identically. A
+ * distilling run's teacher gets the same prepared face, at its own input.
  */
 public final class FaceBatches {
 
@@ -56,6 +57,17 @@ public final class FaceBatches {
    * is augmented with the random stream {@code (seed, epoch, first + i)}.
    */
   public TFloat32 images(List<Sample> samples, long seed, long epoch, long first) {
+    return images(samples, seed, epoch, first, null);
+  }
+
+  /**
+   * The normalised images of {@code samples}, each face also written, as it is prepared, into
+   * the teacher's inputs when there is a teacher; the caller closes the tensor.
+   *
+   * @param teacher the teacher's inputs of this batch, or null
+   */
+  public TFloat32 images(List<Sample> samples, long seed, long epoch, long first,
+      Teacher.Inputs teacher) {
     int size = preprocessor.inputSize();
     TFloat32 batch = TFloat32.tensorOf(Shape.of(samples.size(), size, size, 3));
     try {
@@ -72,11 +84,11 @@ public final class FaceBatches {
                 Seeds.random(seed, 0x5B1, epoch, first + i));
           }
           if (transform == null) {
-            preprocessor.write(crop, batch, i);
+            write(crop, batch, i, teacher);
           } else {
             try (Mat augmented = transform.apply(crop,
                 Seeds.random(seed, 0xA06, epoch, first + i))) {
-              preprocessor.write(augmented, batch, i);
+              write(augmented, batch, i, teacher);
             }
           }
         }
@@ -85,6 +97,13 @@ public final class FaceBatches {
     } catch (RuntimeException e) {
       batch.close();
       throw e;
+    }
+  }
+
+  private void write(Mat face, TFloat32 batch, int index, Teacher.Inputs teacher) {
+    preprocessor.write(face, batch, index);
+    if (teacher != null) {
+      teacher.add(index, face);
     }
   }
 

@@ -18,10 +18,12 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.tensorflow.types.TFloat32;
 
@@ -89,12 +91,16 @@ public final class Trainer {
         settings.augment() ? augmentation : null);
     FaceBatches plainBatches = new FaceBatches(settings.inputSize(), null);
 
-    ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "batch-loader");
-      t.setDaemon(true);
-      return t;
-    });
-    try (TrainingGraph graph = new TrainingGraph(settings, threads)) {
+    Distillation distillation = settings.distillation();
+    // Closed in reverse order: the loader stops before the teacher it may be running is closed.
+    try (TrainingGraph graph = new TrainingGraph(settings, threads);
+        Teacher teacher = distillation == null ? null : Teacher.load(distillation, threads);
+        BatchLoader loader = new BatchLoader()) {
+      if (teacher != null) {
+        out.printf("train: distilling from %s at %s, alpha %.2f, temperature %.1f%n",
+            distillation.teacher(), teacher.describe(), distillation.alpha(),
+            distillation.temperature());
+      }
       RunState state = resume(graph, runFolder);
       if (state.stopped()) {
         out.printf("train: the run in %s is complete (epoch %d, best %d)%n", runFolder,
@@ -111,19 +117,19 @@ public final class Trainer {
         double lossSum = 0;
         long step = state.steps();
         double rate = settings.learningRate();
-        Future<TFloat32[]> next = loader.submit(() -> batch(trainBatches, order, epoch, 0,
-            stepsPerEpoch));
+        loader.prepare(() -> batch(trainBatches, teacher, order, epoch, 0, stepsPerEpoch));
         for (int b = 0; b < stepsPerEpoch; b++) {
-          TFloat32[] batch = await(next);
+          Batch batch = loader.take();
           if (b + 1 < stepsPerEpoch) {
             int following = b + 1;
-            next = loader.submit(() -> batch(trainBatches, order, epoch, following,
+            loader.prepare(() -> batch(trainBatches, teacher, order, epoch, following,
                 stepsPerEpoch));
           }
           rate = settings.learningRate() * Math.pow(Math.max(0, 1 - (double) step / totalSteps),
               settings.polyPower());
-          try (TFloat32 images = batch[0]; TFloat32 targets = batch[1]) {
-            lossSum += graph.train(images, targets, (float) rate, step, settings.seed());
+          try (batch) {
+            lossSum += graph.train(batch.images(), batch.targets(), batch.softTargets(),
+                (float) rate, step, settings.seed());
           }
           step++;
           progress.update(b + 1, String.format("loss %.4f  lr %.2e", lossSum / (b + 1), rate));
@@ -145,8 +151,6 @@ public final class Trainer {
         }
       }
       return new Outcome(state, best(runFolder));
-    } finally {
-      loader.shutdownNow();
     }
   }
 
@@ -169,27 +173,90 @@ public final class Trainer {
     return order;
   }
 
-  private TFloat32[] batch(FaceBatches batches, List<FaceBatches.Sample> order, int epoch,
-      int index, int steps) {
+  /** One training step's tensors; the soft targets are null without distillation. */
+  private record Batch(TFloat32 images, TFloat32 targets, TFloat32 softTargets)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      images.close();
+      targets.close();
+      if (softTargets != null) {
+        softTargets.close();
+      }
+    }
+  }
+
+  /**
+   * Prepares the next batch on its own thread while the current one trains. Closing it waits
+   * for a batch in preparation (it may be running the teacher) and frees one never taken.
+   */
+  private static final class BatchLoader implements AutoCloseable {
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "batch-loader");
+      t.setDaemon(true);
+      return t;
+    });
+    private Future<Batch> pending;
+
+    /** Starts preparing the batch that {@link #take} returns next. */
+    void prepare(Callable<Batch> task) {
+      pending = executor.submit(task);
+    }
+
+    /** The batch prepared last, once ready; the caller closes it. */
+    Batch take() throws IOException {
+      Future<Batch> future = pending;
+      pending = null;
+      try {
+        return future.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("Training was interrupted; run it again to resume", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException runtime) {
+          throw runtime;
+        }
+        throw new IllegalStateException(e.getCause());
+      }
+    }
+
+    @Override
+    public void close() {
+      executor.shutdownNow();
+      try {
+        if (!executor.awaitTermination(10, TimeUnit.MINUTES)) {
+          throw new IllegalStateException("The batch loader did not stop");
+        }
+        if (pending != null) {
+          pending.get().close();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException e) {
+        // Never taken: the failure of a batch nobody waits for any more.
+      }
+    }
+  }
+
+  /** Step {@code index}'s batch, with the teacher's soft targets when there is a teacher. */
+  private Batch batch(FaceBatches batches, Teacher teacher, List<FaceBatches.Sample> order,
+      int epoch, int index, int steps) {
     int size = settings.batchSize();
     int from = index * size;
     List<FaceBatches.Sample> samples = steps == 1 && order.size() < size ? order
         : order.subList(from, from + size);
-    TFloat32 images = batches.images(samples, settings.seed(), epoch, from);
-    return new TFloat32[] {images, FaceBatches.targets(samples)};
-  }
-
-  private static TFloat32[] await(Future<TFloat32[]> future) throws IOException {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("Training was interrupted; run it again to resume", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
+    if (teacher == null) {
+      return new Batch(batches.images(samples, settings.seed(), epoch, from),
+          FaceBatches.targets(samples), null);
+    }
+    try (Teacher.Inputs inputs = teacher.inputs(samples.size())) {
+      TFloat32 images = batches.images(samples, settings.seed(), epoch, from, inputs);
+      try {
+        return new Batch(images, FaceBatches.targets(samples), inputs.softTargets());
+      } catch (RuntimeException e) {
+        images.close();
+        throw e;
       }
-      throw new IllegalStateException(e.getCause());
     }
   }
 

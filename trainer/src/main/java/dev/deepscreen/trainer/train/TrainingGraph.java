@@ -31,7 +31,8 @@ import org.tensorflow.types.TInt64;
  * smoothed labels ({@code y * (1 - s) + s / 2}), adds L2 weight decay
  * ({@code decay / 2 * sum(w^2)} over convolution and dense kernels, so the gradient gains
  * {@code decay * w}), and applies SGD with Nesterov momentum or Adam at a learning rate fed per
- * step, then updates the batch-norm moving averages. Updates wait for every gradient: with
+ * step, then updates the batch-norm moving averages. With {@link Distillation}, the cross-entropy
+ * mixes the labels' term with the teacher's soft targets' term, fed per step. Updates wait for every gradient: with
  * TensorFlow's reference variables, an update running while another gradient still reads the
  * weight would make steps depend on thread timing. With a fixed number of threads a step is
  * therefore reproducible, which makes a resumed run identical to an uninterrupted one.
@@ -50,6 +51,7 @@ public final class TrainingGraph implements AutoCloseable {
   private final VariableParameters parameters;
   private final Placeholder<TFloat32> images;
   private final Placeholder<TFloat32> labels;
+  private final Placeholder<TFloat32> softTargets;
   private final Placeholder<TFloat32> learningRate;
   private final Placeholder<TInt64> noiseSeed;
   private final Placeholder<TFloat32> beta1Power;
@@ -91,8 +93,21 @@ public final class TrainingGraph implements AutoCloseable {
       float smoothing = settings.labelSmoothing();
       Operand<TFloat32> targets = tf.math.add(tf.math.mul(labels, tf.constant(1 - smoothing)),
           tf.constant(smoothing / 2));
-      dataLoss = tf.withName("loss").math.mean(crossEntropy(tf, logits, targets),
+      Operand<TFloat32> hardLoss = tf.math.mean(crossEntropy(tf, logits, targets),
           tf.constant(0));
+      Distillation distillation = settings.distillation();
+      if (distillation == null) {
+        softTargets = null;
+        dataLoss = tf.withName("loss").identity(hardLoss);
+      } else {
+        softTargets = tf.withName("soft_target").placeholder(TFloat32.class,
+            Placeholder.shape(Shape.of(-1)));
+        float alpha = distillation.alpha();
+        dataLoss = tf.withName("loss").math.add(
+            tf.math.mul(hardLoss, tf.constant(1 - alpha)),
+            tf.math.mul(distillationLoss(tf, logits, softTargets, distillation.temperature()),
+                tf.constant(alpha)));
+      }
       Operand<TFloat32> loss = tf.math.add(dataLoss, decay(tf, settings.weightDecay()));
 
       List<VariableParameters.Entry> trainable = parameters.entries().values().stream()
@@ -134,6 +149,17 @@ public final class TrainingGraph implements AutoCloseable {
       Operand<TFloat32> targets) {
     return tf.math.add(tf.math.sub(tf.math.maximum(logits, tf.constant(0f)),
         tf.math.mul(logits, targets)), tf.math.softplus(tf.math.neg(tf.math.abs(logits))));
+  }
+
+  /**
+   * {@code T^2 * mean(BCE(z / T, q))}: the cross-entropy of the softened student against the
+   * teacher's soft targets, scaled so its gradients keep their size at any temperature.
+   */
+  static Operand<TFloat32> distillationLoss(Ops tf, Operand<TFloat32> logits,
+      Operand<TFloat32> softTargets, float temperature) {
+    Operand<TFloat32> softened = tf.math.div(logits, tf.constant(temperature));
+    return tf.math.mul(tf.math.mean(crossEntropy(tf, softened, softTargets), tf.constant(0)),
+        tf.constant(temperature * temperature));
   }
 
   /**
@@ -181,22 +207,40 @@ public final class TrainingGraph implements AutoCloseable {
     session.initialize();
   }
 
+  /** One optimisation step on a batch of a run without distillation; see the full form. */
+  public float train(TFloat32 batch, TFloat32 targets, float rate, long step, long noise) {
+    return train(batch, targets, null, rate, step, noise);
+  }
+
   /**
    * One optimisation step on a batch.
    *
+   * @param soft the teacher's soft targets of the batch with distillation, null without
    * @param step the number of steps taken before this one (Adam's bias correction, dropout)
    * @param noise a per-run seed of the step's dropout
-   * @return the batch's mean cross-entropy against the smoothed labels, before weight decay
+   * @return the batch's mean cross-entropy against the smoothed labels (mixed with the
+   *     distillation term when distilling), before weight decay
    */
-  public float train(TFloat32 batch, TFloat32 targets, float rate, long step, long noise) {
+  public float train(TFloat32 batch, TFloat32 targets, TFloat32 soft, float rate, long step,
+      long noise) {
+    if ((soft == null) != (softTargets == null)) {
+      throw new IllegalArgumentException(softTargets == null
+          ? "This run does not distil: it takes no soft targets"
+          : "This run distils: every batch needs the teacher's soft targets");
+    }
     try (TFloat32 lr = TFloat32.scalarOf(rate);
         TInt64 seed = TInt64.vectorOf(noise, step);
         TFloat32 b1 = TFloat32.scalarOf((float) Math.pow(ADAM_BETA1, step + 1));
-        TFloat32 b2 = TFloat32.scalarOf((float) Math.pow(ADAM_BETA2, step + 1));
-        Result result = session.runner().feed(images, batch).feed(labels, targets)
-            .feed(learningRate, lr).feed(noiseSeed, seed).feed(beta1Power, b1)
-            .feed(beta2Power, b2).fetch(dataLoss).addTarget(trainStep).run()) {
-      return ((TFloat32) result.get(0)).getFloat();
+        TFloat32 b2 = TFloat32.scalarOf((float) Math.pow(ADAM_BETA2, step + 1))) {
+      Session.Runner runner = session.runner().feed(images, batch).feed(labels, targets)
+          .feed(learningRate, lr).feed(noiseSeed, seed).feed(beta1Power, b1)
+          .feed(beta2Power, b2);
+      if (soft != null) {
+        runner.feed(softTargets, soft);
+      }
+      try (Result result = runner.fetch(dataLoss).addTarget(trainStep).run()) {
+        return ((TFloat32) result.get(0)).getFloat();
+      }
     }
   }
 

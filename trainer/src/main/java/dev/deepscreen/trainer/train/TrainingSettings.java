@@ -29,6 +29,7 @@ import java.util.Objects;
  * @param folds folds of the training pool (0: no validation)
  * @param fold the validation fold
  * @param seed the seed of the folds, initial weights, order, dropout and augmentation
+ * @param distillation the teacher and how much it counts, or null to learn from labels only
  */
 public record TrainingSettings(
     @JsonProperty("model") String model,
@@ -48,7 +49,8 @@ public record TrainingSettings(
     @JsonProperty("balance") boolean balance,
     @JsonProperty("folds") int folds,
     @JsonProperty("fold") int fold,
-    @JsonProperty("seed") long seed) {
+    @JsonProperty("seed") long seed,
+    @JsonProperty("distillation") Distillation distillation) {
 
   /** Batch norm's epsilon (Keras's EfficientNet). */
   public static final float BN_EPSILON = 1e-3f;
@@ -80,7 +82,14 @@ public record TrainingSettings(
   /** The reference's recipe with the CPU default model. */
   public static TrainingSettings defaults() {
     return new TrainingSettings(Architecture.SMALL.id(), 128, 32, 30, Optimizer.SGD, 0.01f,
-        0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 5, true, false, false, 5, 0, 7);
+        0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 5, true, false, false, 5, 0, 7, null);
+  }
+
+  /** These settings learning also from {@code distillation}'s teacher (null: labels only). */
+  public TrainingSettings withDistillation(Distillation distillation) {
+    return new TrainingSettings(model, inputSize, batchSize, epochs, optimizer, learningRate,
+        momentum, weightDecay, labelSmoothing, bnMomentum, polyPower, patience, augment,
+        selfBlend, balance, folds, fold, seed, distillation);
   }
 
   @JsonIgnore

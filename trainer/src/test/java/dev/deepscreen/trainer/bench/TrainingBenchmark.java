@@ -28,7 +28,7 @@ public final class TrainingBenchmark {
     int threads = Integer.parseInt(args[4]);
     for (int m = 5; m < args.length; m++) {
       TrainingSettings settings = new TrainingSettings(args[m], size, batch, 1, Optimizer.SGD,
-          0.01f, 0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, false, false, 0, 0, 1);
+          0.01f, 0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, false, false, 0, 0, 1, null);
       try (TrainingGraph graph = new TrainingGraph(settings, threads);
           TFloat32 images = images(batch, size); TFloat32 labels = labels(batch)) {
         graph.initialize();

@@ -24,7 +24,7 @@ public final class UntrainedEnsemble {
     int size = Integer.parseInt(args[1]);
     Path out = Path.of(args[2]);
     TrainingSettings settings = new TrainingSettings(architecture, size, 8, 1, Optimizer.SGD,
-        0.01f, 0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, false, false, 0, 0, 5);
+        0.01f, 0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, false, false, 0, 0, 5, null);
     Path checkpoint = Files.createTempDirectory("untrained-");
     try (TrainingGraph graph = new TrainingGraph(settings, 0)) {
       graph.initialize();

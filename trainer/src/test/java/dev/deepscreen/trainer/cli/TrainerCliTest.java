@@ -1,6 +1,7 @@
 package dev.deepscreen.trainer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,6 +58,21 @@ class TrainerCliTest {
     try (Ensemble loaded = Ensemble.load(Path.of(ensemble))) {
       assertThat(loaded.members()).hasSize(1);
     }
+
+    // A student distilled from the exported ensemble as its teacher.
+    String student = dir.resolve("student").toString();
+    assertThat(run("train", "--cache", cache, "--run", student, "--input-size", "32",
+        "--batch-size", "4", "--epochs", "1", "--folds", "2", "--threads", "2", "--teacher",
+        ensemble, "--distill-alpha", "0.7", "--distill-temperature", "3"))
+        .as(err.toString()).isZero();
+    assertThat(out.toString()).contains("train: distilling from " + ensemble
+        + " at t.1 (small-fold0), alpha 0.70, temperature 3.0").contains("epoch 1/1: train loss");
+    JsonNode settings = new ObjectMapper().readTree(dir.resolve("student/run.json").toFile());
+    assertThat(settings.at("/distillation/alpha").asDouble()).isCloseTo(0.7, within(1e-6));
+    assertThat(settings.at("/distillation/temperature").asDouble()).isEqualTo(3.0);
+    assertThat(run("train", "--cache", cache, "--run", dir.resolve("s2").toString(),
+        "--teacher", ensemble, "--distill-alpha", "0")).isEqualTo(1);
+    assertThat(err.toString()).contains("alpha in (0, 1]");
 
     assertThat(run("evaluate", "--ensemble", ensemble, "--cache", cache, "--out",
         dir.resolve("report").toString())).as(err.toString()).isZero();

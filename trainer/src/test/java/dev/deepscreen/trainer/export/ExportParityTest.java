@@ -28,7 +28,7 @@ class ExportParityTest {
 
   static final int SIZE = 32;
   static final TrainingSettings SETTINGS = new TrainingSettings("small", SIZE, 8, 1,
-      Optimizer.SGD, 0.05f, 0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, false, false, 0, 0, 5);
+      Optimizer.SGD, 0.05f, 0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, false, false, 0, 0, 5, null);
 
   @TempDir
   static Path dir;

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerTest {
 
   static final TrainingSettings SETTINGS = new TrainingSettings("small", 32, 4, 3,
-      Optimizer.SGD, 0.02f, 0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, false, false, 2, 0, 7);
+      Optimizer.SGD, 0.02f, 0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, false, false, 2, 0, 7, null);
   static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
   @TempDir
@@ -73,7 +73,7 @@ class TrainerTest {
     assertThat(new Trainer(SETTINGS, 2, null, QUIET, false).train(cache, run).state())
         .isEqualTo(outcome.state());
     TrainingSettings other = new TrainingSettings("small", 32, 4, 3, Optimizer.ADAM, 0.02f,
-        0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, false, false, 2, 0, 7);
+        0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, false, false, 2, 0, 7, null);
     assertThatThrownBy(() -> new Trainer(other, 2, null, QUIET, false).train(cache, run))
         .hasMessageContaining("resume it with the same settings or use another folder");
   }
@@ -81,7 +81,7 @@ class TrainerTest {
   @Test
   void selfBlendingAddsAFakeTwinOfEveryRealTrainingFaceMadeAfreshEachEpoch() throws Exception {
     TrainingSettings blending = new TrainingSettings("small", 32, 4, 3, Optimizer.SGD, 0.02f,
-        0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, true, false, 2, 0, 7);
+        0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, true, false, 2, 0, 7, null);
     TrainingData plain = TrainingData.of(cache, cache.entries(), SETTINGS);
     TrainingData data = TrainingData.of(cache, cache.entries(), blending);
 
@@ -107,7 +107,7 @@ class TrainerTest {
   @Test
   void balancingTakesAsManyFakesAsRealsDrawnAfreshEachEpoch() throws Exception {
     TrainingSettings balanced = new TrainingSettings("small", 32, 4, 3, Optimizer.SGD, 0.02f,
-        0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, false, true, 2, 0, 7);
+        0.9f, 1e-4f, 0.01f, 0.9f, 0.9f, 0, false, false, true, 2, 0, 7, null);
     Trainer trainer = new Trainer(balanced, 2, null, QUIET, false);
     List<FaceBatches.Sample> train = TrainingData.of(cache, cache.entries(), balanced).train();
     long reals = train.stream().filter(s -> s.target() == 0).count();
@@ -119,6 +119,47 @@ class TrainerTest {
     assertThat(trainer.epochOrder(train, 1)).isEqualTo(first);
     assertThat(new java.util.HashSet<>(trainer.epochOrder(train, 2)))
         .isNotEqualTo(new java.util.HashSet<>(first));
+  }
+
+  @Test
+  void distillingPullsTheStudentTowardsTheTeacherInsteadOfTheLabels(@TempDir Path dir)
+      throws Exception {
+    // A teacher calling every face real with probability sigmoid(-3) = 0.047, whatever the
+    // labels say (two thirds of the training faces are fakes).
+    Path teacher = dir.resolve("teacher");
+    dev.deepscreen.streams.inference.TinyModels.export(teacher.resolve("m"), 32, 0f, -3f);
+    dev.deepscreen.streams.inference.TinyModels.writeManifest(teacher, "t.1",
+        dev.deepscreen.streams.inference.TinyModels.manifestEntry("m", "m", 32, 1.0));
+    // Livelier than SETTINGS, so that a few steps show where each run is heading.
+    TrainingSettings fromLabels = new TrainingSettings("small", 32, 4, 6, Optimizer.SGD, 0.1f,
+        0.9f, 1e-4f, 0.01f, 0.5f, 0.9f, 0, false, false, false, 2, 0, 7, null);
+    TrainingSettings distilled = fromLabels.withDistillation(
+        new Distillation(teacher.toString(), 1f, 1f));
+
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    new Trainer(distilled, 2, null, new PrintStream(log), false).train(cache,
+        dir.resolve("distilled"));
+    new Trainer(fromLabels, 2, null, QUIET, false).train(cache, dir.resolve("labels"));
+
+    assertThat(log.toString()).contains("train: distilling from " + teacher + " at t.1 (m),"
+        + " alpha 1.00, temperature 1.0");
+    assertThat(new ObjectMapper().readTree(dir.resolve("distilled/run.json").toFile())
+        .at("/distillation/teacher").asText()).isEqualTo(teacher.toString());
+    List<FaceBatches.Sample> faces = TrainingData.of(cache, cache.entries(), SETTINGS).train();
+    double withTeacher = meanProbability(distilled, dir.resolve("distilled"), faces);
+    double withLabels = meanProbability(fromLabels, dir.resolve("labels"), faces);
+    assertThat(withTeacher).as("distilled %.3f, from labels %.3f", withTeacher, withLabels)
+        .isLessThan(withLabels - 0.2);
+  }
+
+  private static double meanProbability(TrainingSettings settings, Path run,
+      List<FaceBatches.Sample> faces) {
+    try (TrainingGraph graph = new TrainingGraph(settings, 2)) {
+      graph.restore(Checkpoints.prefix(run.resolve(String.format("checkpoints/epoch-%04d",
+          settings.epochs()))));
+      return java.util.Arrays.stream(Trainer.predict(graph, new FaceBatches(32, null), faces, 4))
+          .average().orElseThrow();
+    }
   }
 
   private static float[] pixels(FaceBatches batches, FaceBatches.Sample sample, int epoch) {

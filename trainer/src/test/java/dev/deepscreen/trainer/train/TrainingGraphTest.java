@@ -17,7 +17,7 @@ class TrainingGraphTest {
 
   static TrainingSettings settings(Optimizer optimizer, float rate) {
     return new TrainingSettings("small", SIZE, BATCH, 1, optimizer, rate, 0.9f, 1e-4f, 0.01f,
-        0.9f, 0.9f, 0, false, false, false, 0, 0, 3);
+        0.9f, 0.9f, 0, false, false, false, 0, 0, 3, null);
   }
 
   /** Batches whose fakes are brighter in a centred square: learnable in a few steps. */
