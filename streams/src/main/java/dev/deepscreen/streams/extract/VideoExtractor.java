@@ -95,11 +95,15 @@ final class VideoExtractor implements Processor<String, VideoEvent, String, Spec
     metrics.count(PipelineMetric.VIDEOS, 1, status.name());
     metrics.count(PipelineMetric.FACE_CROPS, crops);
     metrics.observe(PipelineMetric.EXTRACT_SECONDS,
-        (context.currentSystemTimeMs() - started.toEpochMilli()) / 1000.0);
+        (System.currentTimeMillis() - started.toEpochMilli()) / 1000.0);
   }
 
-  private Instant now() {
-    return Instant.ofEpochMilli(context.currentSystemTimeMs());
+  /**
+   * The wall clock, not {@code context.currentSystemTimeMs()}: that is the stream thread's time
+   * cached once per poll loop, and does not move during the seconds one video takes.
+   */
+  private static Instant now() {
+    return Instant.ofEpochMilli(System.currentTimeMillis());
   }
 
   @Override

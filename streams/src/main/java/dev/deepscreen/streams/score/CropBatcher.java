@@ -121,7 +121,9 @@ final class CropBatcher implements Processor<String, FaceCrop, String, SpecificR
     List<FaceScorer.Outcome> outcomes = scorer.score(batch.stream().map(Waiting::crop).toList());
     metrics.observe(PipelineMetric.INFERENCE_SECONDS, (System.nanoTime() - started) / 1e9);
     metrics.observe(PipelineMetric.BATCH_SIZE, batch.size());
-    Instant scoredAt = Instant.ofEpochMilli(context.currentSystemTimeMs());
+    // The wall clock: the thread's cached time (context.currentSystemTimeMs()) predates the
+    // inference that just ran.
+    Instant scoredAt = Instant.ofEpochMilli(System.currentTimeMillis());
     for (int i = 0; i < batch.size(); i++) {
       Waiting item = batch.get(i);
       FaceScorer.Outcome outcome = outcomes.get(i);

@@ -72,8 +72,15 @@ public final class PipelineBenchmark {
         verdicts.awaitUntil(all -> all.size() >= count);
         double elapsed = (System.nanoTime() - start) / 1e9;
         streamPerMinute = count / elapsed * 60;
+        System.out.println("per video: video partition faces extract_ms score_ms aggregate_ms"
+            + " end_to_end_ms");
         for (ConsumerRecord<String, Verdict> record : verdicts.records()) {
-          latencies.add(record.value().getTimings().getEndToEndMs());
+          Verdict verdict = record.value();
+          latencies.add(verdict.getTimings().getEndToEndMs());
+          System.out.printf(Locale.ROOT, "  %s %d %d %d %s %s %d%n", verdict.getVideoId(),
+              record.partition(), verdict.getFacesScored(), verdict.getTimings().getExtractMs(),
+              verdict.getTimings().getScoreMs(), verdict.getTimings().getAggregateMs(),
+              verdict.getTimings().getEndToEndMs());
         }
       }
     }

@@ -96,6 +96,13 @@ class ExtractTopologyTest {
       assertThat(r.value().getTrackId()).isNotNull();
     });
     assertThat(out.stream().map(r -> r.value().getFrameIndex()).distinct()).hasSize(8);
+    // The wall clock times the work: at least the decoding and detection it measured itself
+    // (each rounded down to the millisecond).
+    long took = summary.getFinishedAt().toEpochMilli() - summary.getStartedAt().toEpochMilli();
+    assertThat(took).isGreaterThanOrEqualTo(
+        summary.getDecode().getDecodeMs() + summary.getDecode().getDetectMs() - 2).isPositive();
+    assertThat(out).allSatisfy(r -> assertThat(r.value().getExtractedAt())
+        .isBetween(summary.getStartedAt(), summary.getFinishedAt()));
     assertThat(summaries.isEmpty()).isTrue();
     assertThat(deadLetters.isEmpty()).isTrue();
   }
