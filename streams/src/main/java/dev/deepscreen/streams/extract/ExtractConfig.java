@@ -1,6 +1,7 @@
 package dev.deepscreen.streams.extract;
 
 import dev.deepscreen.avro.Stage;
+import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.streams.app.StageConfig;
 import dev.deepscreen.streams.extract.source.FileVideoSource;
 import dev.deepscreen.streams.extract.source.HttpVideoSource;
@@ -252,10 +253,20 @@ public final class ExtractConfig extends StageConfig {
         (int) Math.max(batch + 60_000, 300_000));
     props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
         (int) Math.max(batch + 60_000, 60_000));
-    // A video takes one core for a second or more (decoding is single-threaded per video):
-    // one stream thread per core works on as many videos at once, partitions permitting.
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG,
-        Math.max(1, Runtime.getRuntime().availableProcessors()));
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, defaultStreamThreads());
+  }
+
+  /**
+   * One stream thread per partition of {@code video-events} as the project creates it, and at
+   * least one per core. A video holds its thread for a second or more (decoding one video uses
+   * one core), and a thread works through its partitions' videos one after another: with fewer
+   * threads than partitions, a burst that hashes unevenly leaves videos queued behind others on
+   * one thread while another thread has nothing to do. With a thread per partition every
+   * waiting video is in progress and the cores are shared among them.
+   */
+  static int defaultStreamThreads() {
+    return Math.max(Topics.VIDEO_EVENTS.partitions(),
+        Runtime.getRuntime().availableProcessors());
   }
 
   /** Empty, or an absolute http(s) URL with a host. */

@@ -29,7 +29,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * the demo: broker, three stages, S3 sink) against the offline batch path on the same clips, in
  * one run, both with the built-in ensemble. Run by {@code streams/bench/pipeline.sh}. Not a test.
  *
- * <p>Arguments: clips, seconds per clip, width, height, batch parallelism.
+ * <p>Arguments: clips, seconds per clip, width, height, batch parallelism, measured rounds.
  */
 public final class PipelineBenchmark {
 
@@ -39,6 +39,7 @@ public final class PipelineBenchmark {
     int width = Integer.parseInt(args[2]);
     int height = Integer.parseInt(args[3]);
     int parallelism = Integer.parseInt(args[4]);
+    int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 3;
     Path work = Files.createTempDirectory("pipeline-bench");
     Path videos = Files.createDirectories(work.resolve("videos"));
     List<String> files = new ArrayList<>();
@@ -50,59 +51,97 @@ public final class PipelineBenchmark {
     System.out.printf(Locale.ROOT, "%d clips of %d s at %dx%d, cores %d%n", count, seconds,
         width, height, Runtime.getRuntime().availableProcessors());
 
-    // Streaming: every clip submitted at once, as a burst of uploads.
-    double streamPerMinute;
-    List<Long> latencies = new ArrayList<>();
+    // Both paths in one JVM, in alternating rounds after a warm-up round of each, so that each
+    // pair of rounds sees the same machine and neither pays for the other's JIT compilation.
+    Map<String, Object> settings = new HashMap<>(Map.of("bootstrap.servers", "offline:0",
+        "schema.registry.url", "mock://offline", ExtractConfig.FILE_ROOTS_CONFIG,
+        videos.toString()));
+    List<double[]> results = new ArrayList<>();
     try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(work.resolve("stream"), videos, null,
-        step -> { })) {
+        step -> { });
+        Ensemble ensemble = BuiltInEnsemble.load(TensorFlowOptions.CPU_DEFAULTS)) {
       Map<String, String> env = new HashMap<>();
       pipeline.clientSettings().forEach((name, value) ->
           env.put("DEEPSCREEN_" + name.toUpperCase(Locale.ROOT).replace('.', '_'), value));
       String scope = pipeline.clientSettings().get("schema.registry.url").substring(7);
+      BatchScreening screening = new BatchScreening(new ExtractConfig(settings), 32, ensemble,
+          VerdictFactory.of(new AggregateConfig(settings)), parallelism, Clock.systemUTC());
       try (CommittedTopicReader<Verdict> verdicts = new CommittedTopicReader<>(
           pipeline.clientSettings().get("bootstrap.servers"), Topics.VERDICTS,
           InMemorySchemaRegistry.forScope(scope), Duration.ofMinutes(30))) {
-        List<String> submit = new ArrayList<>(List.of("submit"));
-        submit.addAll(files);
-        long start = System.nanoTime();
-        CliRun run = CliRun.run(env, submit.toArray(String[]::new));
-        if (run.exitCode() != 0) {
-          throw new IllegalStateException(run.err());
-        }
-        verdicts.awaitUntil(all -> all.size() >= count);
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        streamPerMinute = count / elapsed * 60;
-        System.out.println("per video: video partition faces extract_ms score_ms aggregate_ms"
-            + " end_to_end_ms");
-        for (ConsumerRecord<String, Verdict> record : verdicts.records()) {
-          Verdict verdict = record.value();
-          latencies.add(verdict.getTimings().getEndToEndMs());
-          System.out.printf(Locale.ROOT, "  %s %d %d %d %s %s %d%n", verdict.getVideoId(),
-              record.partition(), verdict.getFacesScored(), verdict.getTimings().getExtractMs(),
-              verdict.getTimings().getScoreMs(), verdict.getTimings().getAggregateMs(),
-              verdict.getTimings().getEndToEndMs());
+        for (int round = 0; round <= rounds; round++) {
+          String name = round == 0 ? "warm-up" : "round " + round;
+          double[] stream = streamRound(name, env, files, verdicts, round);
+          double batch = batchRound(name, screening, files);
+          if (round > 0) {
+            results.add(new double[] {stream[0], stream[1], stream[2], batch});
+          }
         }
       }
     }
-    latencies.sort(Long::compare);
-
-    // Offline: the same clips through BatchScreening.
-    Map<String, Object> settings = new HashMap<>(Map.of("bootstrap.servers", "offline:0",
-        "schema.registry.url", "mock://offline", ExtractConfig.FILE_ROOTS_CONFIG,
-        videos.toString()));
-    double batchPerMinute;
-    try (Ensemble ensemble = BuiltInEnsemble.load(TensorFlowOptions.CPU_DEFAULTS)) {
-      BatchScreening screening = new BatchScreening(new ExtractConfig(settings), 32, ensemble,
-          VerdictFactory.of(new AggregateConfig(settings)), parallelism, Clock.systemUTC());
-      long start = System.nanoTime();
-      screening.screen(files.stream().map(Path::of).toList(), r -> { });
-      batchPerMinute = count / ((System.nanoTime() - start) / 1e9) * 60;
+    System.out.println("round stream_videos_per_min latency_p50_s latency_p95_s"
+        + " batch_videos_per_min stream/batch");
+    List<Double> ratios = new ArrayList<>();
+    for (int r = 0; r < results.size(); r++) {
+      double[] x = results.get(r);
+      ratios.add(x[0] / x[3]);
+      System.out.printf(Locale.ROOT, "%d %.1f %.1f %.1f %.1f %.2f%n", r + 1, x[0], x[1], x[2],
+          x[3], x[0] / x[3]);
     }
-    System.out.printf(Locale.ROOT, "stream videos_per_min=%.1f latency_p50_s=%.1f"
-            + " latency_p95_s=%.1f%nbatch videos_per_min=%.1f (parallelism %d)%n"
-            + "stream/batch=%.2f%n", streamPerMinute, percentile(latencies, 0.5) / 1000.0,
-        percentile(latencies, 0.95) / 1000.0, batchPerMinute, parallelism,
-        streamPerMinute / batchPerMinute);
+    ratios.sort(Double::compare);
+    System.out.printf(Locale.ROOT, "median stream/batch=%.2f (batch parallelism %d)%n",
+        ratios.get(ratios.size() / 2), parallelism);
+  }
+
+  /**
+   * Submits every clip at once, as a burst of uploads, and waits for their verdicts.
+   *
+   * @return videos per minute, p50 and p95 event-to-verdict latency in seconds
+   */
+  private static double[] streamRound(String name, Map<String, String> env, List<String> files,
+      CommittedTopicReader<Verdict> verdicts, int round) throws Exception {
+    int count = files.size();
+    int before = count * round;
+    List<String> submit = new ArrayList<>(List.of("submit"));
+    submit.addAll(files);
+    Map<String, double[]> threads = ThreadCpu.snapshot();
+    double cpu = ThreadCpu.processSeconds();
+    long start = System.nanoTime();
+    CliRun run = CliRun.run(env, submit.toArray(String[]::new));
+    if (run.exitCode() != 0) {
+      throw new IllegalStateException(run.err());
+    }
+    verdicts.awaitUntil(all -> all.size() >= before + count);
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    System.out.printf(Locale.ROOT, "%s, stream: %.1f s, process CPU %.1f s; by thread (under"
+        + " 0.05 s left out):%n%s", name, elapsed, ThreadCpu.processSeconds() - cpu,
+        ThreadCpu.between(threads, ThreadCpu.snapshot()));
+    System.out.println("  video partition faces extract_ms score_ms aggregate_ms end_to_end_ms");
+    List<Long> latencies = new ArrayList<>();
+    List<ConsumerRecord<String, Verdict>> records = verdicts.records();
+    for (ConsumerRecord<String, Verdict> record : records.subList(before, records.size())) {
+      Verdict verdict = record.value();
+      latencies.add(verdict.getTimings().getEndToEndMs());
+      System.out.printf(Locale.ROOT, "  %s %d %d %d %s %s %d%n", verdict.getVideoId(),
+          record.partition(), verdict.getFacesScored(), verdict.getTimings().getExtractMs(),
+          verdict.getTimings().getScoreMs(), verdict.getTimings().getAggregateMs(),
+          verdict.getTimings().getEndToEndMs());
+    }
+    latencies.sort(Long::compare);
+    return new double[] {count / elapsed * 60, percentile(latencies, 0.5) / 1000.0,
+        percentile(latencies, 0.95) / 1000.0};
+  }
+
+  /** Screens the clips with the batch path; returns videos per minute. */
+  private static double batchRound(String name, BatchScreening screening, List<String> files)
+      throws Exception {
+    double cpu = ThreadCpu.processSeconds();
+    long start = System.nanoTime();
+    screening.screen(files.stream().map(Path::of).toList(), r -> { });
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    System.out.printf(Locale.ROOT, "%s, batch: %.1f s, process CPU %.1f s%n", name, elapsed,
+        ThreadCpu.processSeconds() - cpu);
+    return files.size() / elapsed * 60;
   }
 
   private static long percentile(List<Long> sorted, double p) {

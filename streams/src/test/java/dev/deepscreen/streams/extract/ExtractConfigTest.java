@@ -3,11 +3,13 @@ package dev.deepscreen.streams.extract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.streams.extract.source.VideoSources;
 import dev.deepscreen.streams.media.VideoException;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 class ExtractConfigTest {
@@ -20,6 +22,17 @@ class ExtractConfigTest {
       settings.put(pairs[i], pairs[i + 1]);
     }
     return new ExtractConfig(settings);
+  }
+
+  @Test
+  void runsAThreadPerInputPartitionAndAtLeastOnePerCoreUnlessSet() {
+    int expected = Math.max(Topics.VIDEO_EVENTS.partitions(),
+        Runtime.getRuntime().availableProcessors());
+    assertThat(expected).isGreaterThanOrEqualTo(6);
+    assertThat(config().streamsProperties().get(StreamsConfig.NUM_STREAM_THREADS_CONFIG))
+        .isEqualTo(expected);
+    assertThat(config(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "2").streamsProperties()
+        .get(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).hasToString("2");
   }
 
   @Test

@@ -1,0 +1,72 @@
+package dev.deepscreen.streams.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * CPU seconds of this process's threads by name (Linux {@code /proc/self/task}), native threads
+ * included, for benchmarks to show where a run's time went. Names are grouped with their digits
+ * dropped, so that {@code ...-StreamThread-1} and {@code -2} add up.
+ */
+final class ThreadCpu {
+  private static final double TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+  private ThreadCpu() {}
+
+  /** CPU seconds (user + system) per thread id, with the thread's name. */
+  static Map<String, double[]> snapshot() throws IOException {
+    Map<String, double[]> threads = new HashMap<>();
+    Path tasks = Path.of("/proc/self/task");
+    if (!Files.isDirectory(tasks)) {
+      return threads;
+    }
+    try (Stream<Path> list = Files.list(tasks)) {
+      for (Path task : list.toList()) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12]))
+              / TICKS_PER_SECOND;
+          threads.put(task.getFileName() + " " + name, new double[] {seconds});
+        } catch (IOException | RuntimeException e) {
+          // The thread ended between the listing and the read.
+        }
+      }
+    }
+    return threads;
+  }
+
+  /** CPU seconds (user + system) of the whole process so far, ended threads included. */
+  static double processSeconds() throws IOException {
+    Path stat = Path.of("/proc/self/stat");
+    if (!Files.isRegularFile(stat)) {
+      return Double.NaN;
+    }
+    String text = Files.readString(stat);
+    String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+  }
+
+  /** The CPU seconds spent between two snapshots, by thread name group, largest first. */
+  static String between(Map<String, double[]> before, Map<String, double[]> after) {
+    Map<String, Double> groups = new TreeMap<>();
+    after.forEach((id, seconds) -> {
+      double spent = seconds[0] - (before.containsKey(id) ? before.get(id)[0] : 0);
+      String group = id.substring(id.indexOf(' ') + 1).replaceAll("[0-9]+", "#");
+      groups.merge(group, spent, Double::sum);
+    });
+    StringBuilder out = new StringBuilder();
+    groups.entrySet().stream().filter(e -> e.getValue() >= 0.05)
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(e -> out.append(String.format(Locale.ROOT, "  %-32s %6.2f s%n", e.getKey(),
+            e.getValue())));
+    return out.toString();
+  }
+}
