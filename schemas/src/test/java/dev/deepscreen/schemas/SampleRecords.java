@@ -66,7 +66,8 @@ public final class SampleRecords {
   public static FaceScore faceScore() {
     return FaceScore.newBuilder().setEventId(EVENT_ID).setFrameIndex(31).setFrameTimeMs(1033)
         .setFaceIndex(1).setTrackId(2).setStatus(ScoreStatus.OK).setReason(null)
-        .setModelScores(List.of(new ModelScore("b0-fold0", 0.91), new ModelScore("tiny", 0.12)))
+        .setModelScores(List.of(new ModelScore("b0-fold0", 0.91, 2.0),
+            new ModelScore("tiny", 0.12, 1.0)))
         .setEnsembleVersion("2026.11.1").setScoredAt(T0.plusMillis(1200)).setInferenceMs(3.5)
         .build();
   }

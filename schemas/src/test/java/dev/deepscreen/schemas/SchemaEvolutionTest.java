@@ -1,7 +1,11 @@
 package dev.deepscreen.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import dev.deepscreen.avro.FaceScore;
+import dev.deepscreen.avro.ModelScore;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +15,14 @@ import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -68,6 +80,53 @@ class SchemaEvolutionTest {
         "{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\"]}");
     assertThat(SchemaCompatibility.checkReaderWriterCompatibility(changed, released).getType())
         .isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
+  }
+
+  @Test
+  void aReaderOfTheFirstReleaseReadsAWeightedFaceScore() throws IOException {
+    assertThat(SampleRecords.faceScore().getModelScores()).extracting(ModelScore::getWeight)
+        .as("the sample's weights, other than the default").containsExactly(2.0, 1.0);
+
+    GenericRecord old = asFirstRelease(SampleRecords.faceScore());
+
+    @SuppressWarnings("unchecked")
+    List<GenericRecord> models = (List<GenericRecord>) old.get("model_scores");
+    assertThat(models).extracting(m -> m.get("model").toString())
+        .containsExactly("b0-fold0", "tiny");
+    assertThat(models).extracting(m -> m.get("probability")).containsExactly(0.91, 0.12);
+    assertThat(models.get(0).getSchema().getField("weight")).isNull();
+  }
+
+  @Test
+  void aFaceScoreOfTheFirstReleaseReadsWithEveryModelWeighingOne() throws IOException {
+    Schema v1 = firstFaceScore();
+    GenericRecord old = asFirstRelease(SampleRecords.faceScore());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+    new GenericDatumWriter<GenericRecord>(v1).write(old, encoder);
+    encoder.flush();
+
+    FaceScore read = new SpecificDatumReader<FaceScore>(v1, FaceScore.getClassSchema())
+        .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+
+    assertThat(read.getModelScores()).extracting(ModelScore::getModel, ModelScore::getWeight)
+        .containsExactly(tuple("b0-fold0", 1.0), tuple("tiny", 1.0));
+    assertThat(read.getModelScores()).extracting(ModelScore::getProbability)
+        .containsExactly(0.91, 0.12);
+  }
+
+  /** {@code score} as a reader on the first released FaceScore schema sees it. */
+  private static GenericRecord asFirstRelease(FaceScore score) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+    new SpecificDatumWriter<FaceScore>(FaceScore.getClassSchema()).write(score, encoder);
+    encoder.flush();
+    return new GenericDatumReader<GenericRecord>(FaceScore.getClassSchema(), firstFaceScore())
+        .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+  }
+
+  private static Schema firstFaceScore() throws IOException {
+    return parse(RELEASED.resolve("FaceScore/v1.avsc"));
   }
 
   private static void assertBackwardCompatible(Schema reader, Schema writer) {

@@ -13,6 +13,7 @@ import dev.deepscreen.avro.StrategyBranch;
 import dev.deepscreen.avro.TrackResult;
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.avro.VerdictStatus;
+import dev.deepscreen.streams.strategy.EnsembleModel;
 import dev.deepscreen.streams.strategy.EnsembleStrategy;
 import dev.deepscreen.streams.strategy.Face;
 import dev.deepscreen.streams.strategy.Method;
@@ -39,6 +40,10 @@ import java.util.TreeMap;
  *   <li>only scores with status OK, one probability in [0, 1] per model of the ensemble, are
  *       used; the others count as failed; when none is left the verdict is SCORING_FAILED at 0.5
  *       (or PARTIAL at 0.5 when the event timed out before any score came);
+ *   <li>the models' weights in the ensemble mean come with the scores (written by the scorer
+ *       from the manifest; 1.0 in scores written before weights were recorded): the models and
+ *       weights most scores of the version list are used, and a score listing other models or
+ *       other weights counts as failed;
  *   <li>scores of two ensemble versions are never mixed in one strategy: the version that
  *       scored the most faces is used (on a tie the one with the newest score, the rollout in
  *       progress), and the reason says how many faces of which other version were ignored.
@@ -129,7 +134,7 @@ public final class VerdictFactory {
     String version = chooseVersion(okByVersion);
     List<FaceScore> used = new ArrayList<>();
     List<Face> faces = new ArrayList<>();
-    List<String> models = List.of();
+    List<EnsembleModel> models = List.of();
     if (version != null) {
       List<FaceScore> candidates = okByVersion.get(version);
       models = modelSet(candidates);
@@ -145,8 +150,8 @@ public final class VerdictFactory {
       }
       if (unusable > 0) {
         failed += unusable;
-        notes.add(unusable + " scores had a probability outside [0, 1] or another model set than "
-            + models);
+        notes.add(unusable + " scores had a probability outside [0, 1] or other models or"
+            + " weights than " + models);
       }
       okByVersion.forEach((other, list) -> {
         if (!other.equals(version)) {
@@ -165,7 +170,7 @@ public final class VerdictFactory {
           .setFacesFailed(failed).build();
     }
     VideoResult result = strategy.apply(models, faces);
-    List<FrameScore> timeline = timeline(used, faces);
+    List<FrameScore> timeline = timeline(models, used, faces);
     return base(summary, timedOut ? VerdictStatus.PARTIAL : VerdictStatus.OK,
         String.join("; ", notes), result.probability(), scores, decidedAt)
         .setModelResults(result.models().stream().map(m -> new ModelResult(m.model(),
@@ -188,13 +193,14 @@ public final class VerdictFactory {
   }
 
   /**
-   * The models of a version, as most of its scores list them: one score with a broken list
-   * (none, or a model missing) must not make the others unusable.
+   * The models of a version with their weights, as most of its scores list them: one score with
+   * a broken list (none, a model missing, a weight that differs or is not positive and finite)
+   * must not make the others unusable.
    */
-  private static List<String> modelSet(List<FaceScore> candidates) {
-    Map<List<String>, Integer> counts = new LinkedHashMap<>();
+  private static List<EnsembleModel> modelSet(List<FaceScore> candidates) {
+    Map<List<EnsembleModel>, Integer> counts = new LinkedHashMap<>();
     for (FaceScore score : candidates) {
-      List<String> models = score.getModelScores().stream().map(ModelScore::getModel).toList();
+      List<EnsembleModel> models = modelsOf(score);
       if (!models.isEmpty()) {
         counts.merge(models, 1, Integer::sum);
       }
@@ -205,8 +211,21 @@ public final class VerdictFactory {
         .map(Map.Entry::getKey).orElse(List.of());
   }
 
+  /** The models and weights a score lists, or none when a weight is unusable. */
+  private static List<EnsembleModel> modelsOf(FaceScore score) {
+    List<EnsembleModel> models = new ArrayList<>(score.getModelScores().size());
+    for (ModelScore modelScore : score.getModelScores()) {
+      double weight = modelScore.getWeight();
+      if (!(weight > 0) || Double.isInfinite(weight)) {
+        return List.of();
+      }
+      models.add(new EnsembleModel(modelScore.getModel(), weight));
+    }
+    return models;
+  }
+
   /** The face in model order, or null when it cannot be used. */
-  private static Face faceOf(FaceScore score, List<String> models) {
+  private static Face faceOf(FaceScore score, List<EnsembleModel> models) {
     List<ModelScore> modelScores = score.getModelScores();
     if (models.isEmpty() || modelScores.size() != models.size()) {
       return null;
@@ -214,8 +233,12 @@ public final class VerdictFactory {
     double[] probabilities = new double[models.size()];
     for (int m = 0; m < probabilities.length; m++) {
       ModelScore modelScore = modelScores.get(m);
+      EnsembleModel model = models.get(m);
       double p = modelScore.getProbability();
-      if (!modelScore.getModel().equals(models.get(m)) || !(p >= 0 && p <= 1)) {
+      // Weights are copied from one manifest, never computed: equal means bit for bit equal.
+      if (!modelScore.getModel().equals(model.name())
+          || Double.compare(modelScore.getWeight(), model.weight()) != 0
+          || !(p >= 0 && p <= 1)) {
         return null;
       }
       probabilities[m] = p;
@@ -223,12 +246,13 @@ public final class VerdictFactory {
     return new Face(score.getTrackId(), probabilities);
   }
 
-  /** Per frame in frame order: the highest ensemble-mean face probability. */
-  private static List<FrameScore> timeline(List<FaceScore> used, List<Face> faces) {
+  /** Per frame in frame order: the highest weighted ensemble-mean face probability. */
+  private static List<FrameScore> timeline(List<EnsembleModel> models, List<FaceScore> used,
+      List<Face> faces) {
     Map<Integer, FrameScore> frames = new TreeMap<>();
     for (int i = 0; i < used.size(); i++) {
       FaceScore score = used.get(i);
-      double p = faces.get(i).ensembleMean();
+      double p = faces.get(i).ensembleMean(models);
       frames.merge(score.getFrameIndex(),
           new FrameScore(score.getFrameIndex(), score.getFrameTimeMs(), p, 1),
           (a, b) -> new FrameScore(a.getFrameIndex(), a.getFrameTimeMs(),

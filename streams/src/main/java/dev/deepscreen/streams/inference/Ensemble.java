@@ -1,5 +1,6 @@
 package dev.deepscreen.streams.inference;
 
+import dev.deepscreen.streams.strategy.EnsembleModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +63,12 @@ public final class Ensemble implements AutoCloseable {
   /** The models in manifest order. */
   public List<Member> members() {
     return members;
+  }
+
+  /** The models' names and weights in manifest order, as the strategy takes them. */
+  public List<EnsembleModel> models() {
+    return members.stream().map(m -> new EnsembleModel(m.spec().name(), m.spec().weight()))
+        .toList();
   }
 
   @Override

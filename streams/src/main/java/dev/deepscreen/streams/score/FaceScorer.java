@@ -5,6 +5,7 @@ import dev.deepscreen.avro.FaceScore;
 import dev.deepscreen.avro.ModelScore;
 import dev.deepscreen.avro.ScoreStatus;
 import dev.deepscreen.streams.inference.Ensemble;
+import dev.deepscreen.streams.inference.EnsembleManifest;
 import dev.deepscreen.streams.inference.FacePreprocessor;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -165,8 +166,8 @@ public final class FaceScorer {
     List<ModelScore> models = new ArrayList<>();
     if (!outcome.failed()) {
       for (int m = 0; m < ensemble.members().size(); m++) {
-        models.add(new ModelScore(ensemble.members().get(m).spec().name(),
-            outcome.probabilities()[m]));
+        EnsembleManifest.Model spec = ensemble.members().get(m).spec();
+        models.add(new ModelScore(spec.name(), outcome.probabilities()[m], spec.weight()));
       }
     }
     return FaceScore.newBuilder().setEventId(crop.getEventId())

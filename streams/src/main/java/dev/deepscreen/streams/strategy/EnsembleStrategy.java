@@ -9,8 +9,9 @@ import java.util.Objects;
 
 /**
  * Combines the face probabilities of an ensemble into one probability per video: a strategy per
- * model, then the mean over the models, as the reference solution does. Shared by the aggregation
- * stage and the trainer's evaluation, so it knows nothing of Kafka or Avro.
+ * model, then the mean over the models weighted by the manifest's weights (the reference
+ * solution's plain mean when every weight is equal). Shared by the aggregation stage and the
+ * trainer's evaluation, so it knows nothing of Kafka or Avro.
  */
 public final class EnsembleStrategy {
 
@@ -41,13 +42,13 @@ public final class EnsembleStrategy {
   /**
    * The video's result.
    *
-   * @param models the ensemble's model names; each face has one probability per model, in this
-   *     order
+   * @param models the ensemble's models with their weights; each face has one probability per
+   *     model, in this order
    * @param faces the video's scored faces
    * @throws IllegalArgumentException if there is no model or no face, or a face's probability
-   *     count differs from the model count
+   *     count differs from the model count, or the weights' sum overflows
    */
-  public VideoResult apply(List<String> models, List<Face> faces) {
+  public VideoResult apply(List<EnsembleModel> models, List<Face> faces) {
     if (models.isEmpty()) {
       throw new IllegalArgumentException("no model: the ensemble needs at least one");
     }
@@ -68,22 +69,22 @@ public final class EnsembleStrategy {
       return new VideoResult(decisive.probability(), method, decisive.models(), tracks);
     }
     List<ModelOutcome> outcomes = perModel(models, faces);
-    return new VideoResult(meanOf(outcomes), method, outcomes, tracks);
+    return new VideoResult(meanOf(models, outcomes), method, outcomes, tracks);
   }
 
-  private List<TrackOutcome> perTrack(List<String> models, List<Face> faces) {
+  private List<TrackOutcome> perTrack(List<EnsembleModel> models, List<Face> faces) {
     Map<Integer, List<Face>> groups = new LinkedHashMap<>();
     faces.forEach(f -> groups.computeIfAbsent(f.trackId(), k -> new ArrayList<>()).add(f));
     List<TrackOutcome> tracks = new ArrayList<>();
     groups.forEach((trackId, members) -> {
       List<ModelOutcome> outcomes = perModel(models, members);
-      tracks.add(new TrackOutcome(trackId, meanOf(outcomes), members.size(), outcomes));
+      tracks.add(new TrackOutcome(trackId, meanOf(models, outcomes), members.size(), outcomes));
     });
     tracks.sort(MOST_SUSPICIOUS_FIRST);
     return tracks;
   }
 
-  private List<ModelOutcome> perModel(List<String> models, List<Face> faces) {
+  private List<ModelOutcome> perModel(List<EnsembleModel> models, List<Face> faces) {
     List<ModelOutcome> outcomes = new ArrayList<>(models.size());
     for (int m = 0; m < models.size(); m++) {
       double[] column = new double[faces.size()];
@@ -92,16 +93,16 @@ public final class EnsembleStrategy {
       }
       StrategyResult result = method == Method.MEAN ? ConfidentStrategy.mean(column)
           : ConfidentStrategy.apply(column, threshold);
-      outcomes.add(new ModelOutcome(models.get(m), result));
+      outcomes.add(new ModelOutcome(models.get(m).name(), result));
     }
     return outcomes;
   }
 
-  private static double meanOf(List<ModelOutcome> outcomes) {
-    double sum = 0;
-    for (ModelOutcome outcome : outcomes) {
-      sum += outcome.result().probability();
+  private static double meanOf(List<EnsembleModel> models, List<ModelOutcome> outcomes) {
+    double[] probabilities = new double[outcomes.size()];
+    for (int m = 0; m < probabilities.length; m++) {
+      probabilities[m] = outcomes.get(m).result().probability();
     }
-    return sum / outcomes.size();
+    return EnsembleModel.weightedMean(models, probabilities);
   }
 }

@@ -1,5 +1,6 @@
 package dev.deepscreen.streams.strategy;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -22,12 +23,13 @@ public record Face(Integer trackId, double[] probabilities) {
     }
   }
 
-  /** The face's probability averaged over the models. */
-  public double ensembleMean() {
-    double sum = 0;
-    for (double p : probabilities) {
-      sum += p;
-    }
-    return sum / probabilities.length;
+  /**
+   * The face's probability averaged over the models, weighted by their weights.
+   *
+   * @param models the ensemble's models with their weights, in this face's probability order
+   * @throws IllegalArgumentException if the model count differs from the probability count
+   */
+  public double ensembleMean(List<EnsembleModel> models) {
+    return EnsembleModel.weightedMean(models, probabilities);
   }
 }

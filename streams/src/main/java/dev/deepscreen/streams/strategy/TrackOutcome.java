@@ -6,7 +6,8 @@ import java.util.List;
  * The result for one person track.
  *
  * @param trackId the track id, or null for the group of faces without one
- * @param probability the mean over models of each model's result on this track's faces
+ * @param probability the weighted mean over models of each model's result on this track's
+ *     faces
  * @param faces how many faces of this track were used
  * @param models each model's result on this track's faces
  */

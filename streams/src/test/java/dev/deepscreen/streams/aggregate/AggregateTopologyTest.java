@@ -4,6 +4,7 @@ import static dev.deepscreen.streams.aggregate.Events.failed;
 import static dev.deepscreen.streams.aggregate.Events.newId;
 import static dev.deepscreen.streams.aggregate.Events.score;
 import static dev.deepscreen.streams.aggregate.Events.summary;
+import static dev.deepscreen.streams.aggregate.Events.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -326,8 +327,59 @@ class AggregateTopologyTest {
     assertThat(v.getFacesScored()).isOne();
     assertThat(v.getFacesFailed()).isOne();
     assertThat(v.getProbability()).isCloseTo(0.3, within(1e-12));
-    assertThat(v.getReason()).isEqualTo("1 scores had a probability outside [0, 1] or another"
-        + " model set than [b7-fold0, b7-fold1]; 1 of 2 faces could not be scored");
+    assertThat(v.getReason()).isEqualTo("1 scores had a probability outside [0, 1] or other"
+        + " models or weights than [b7-fold0 (weight 1.0), b7-fold1 (weight 1.0)]; 1 of 2 faces"
+        + " could not be scored");
+  }
+
+  @Test
+  void theVerdictIsTheMeanOfTheModelsWeightedByTheirManifestWeights() {
+    String id = newId();
+    double[] weights = {3, 1};
+    agg.summary(summary(id, 3), 1100);
+    agg.scores(2000, weighted(id, 0, 0, 1, "v1", weights, 0.9, 0.1),
+        weighted(id, 0, 1, 2, "v1", weights, 0.7, 0.3),
+        weighted(id, 1, 0, 1, "v1", weights, 0.8, 0.2));
+    Verdict v = agg.verdicts().get(0).getValue();
+    assertThat(v.getStatus()).isEqualTo(VerdictStatus.OK);
+    assertThat(v.getReason()).isNull();
+    // Three faces: each model takes the mean of all, 0.8 and 0.2, weighted 3 to 1.
+    assertThat(v.getModelResults()).extracting(ModelResult::getBranch)
+        .containsOnly(StrategyBranch.MEAN_OF_ALL);
+    assertThat(v.getModelResults().get(0).getProbability()).isCloseTo(0.8, within(1e-12));
+    assertThat(v.getModelResults().get(1).getProbability()).isCloseTo(0.2, within(1e-12));
+    assertThat(v.getProbability()).isCloseTo((3 * 0.8 + 1 * 0.2) / 4, within(1e-12));
+    // Person 1: 0.85 and 0.15; person 2: 0.7 and 0.3.
+    assertThat(v.getTrackResults()).extracting(TrackResult::getTrackId).containsExactly(1, 2);
+    assertThat(v.getTrackResults().get(0).getProbability())
+        .isCloseTo((3 * 0.85 + 0.15) / 4, within(1e-12));
+    assertThat(v.getTrackResults().get(1).getProbability())
+        .isCloseTo((3 * 0.7 + 0.3) / 4, within(1e-12));
+    // Frame 0's most suspicious face is (0.9, 0.1): 0.7 weighted, 0.5 unweighted.
+    assertThat(v.getTimeline()).extracting(FrameScore::getFrameIndex).containsExactly(0, 1);
+    assertThat(v.getTimeline().get(0).getMaxProbability())
+        .isCloseTo((3 * 0.9 + 0.1) / 4, within(1e-12));
+    assertThat(v.getTimeline().get(1).getMaxProbability())
+        .isCloseTo((3 * 0.8 + 0.2) / 4, within(1e-12));
+  }
+
+  @Test
+  void aScoreWhoseWeightsDisagreeWithTheOthersCountsAsFailed() {
+    String id = newId();
+    double[] weights = {3, 1};
+    agg.summary(summary(id, 4), 1100);
+    agg.scores(2000, weighted(id, 0, 0, null, "v1", weights, 0.9, 0.1),
+        weighted(id, 1, 0, null, "v1", new double[] {1, 1}, 0.1, 0.9),
+        weighted(id, 2, 0, null, "v1", new double[] {0, 1}, 0.1, 0.9),
+        weighted(id, 3, 0, null, "v1", weights, 0.7, 0.3));
+    Verdict v = agg.verdicts().get(0).getValue();
+    assertThat(v.getStatus()).isEqualTo(VerdictStatus.OK);
+    assertThat(v.getFacesScored()).isEqualTo(2);
+    assertThat(v.getFacesFailed()).isEqualTo(2);
+    assertThat(v.getProbability()).isCloseTo((3 * 0.8 + 0.2) / 4, within(1e-12));
+    assertThat(v.getReason()).isEqualTo("2 scores had a probability outside [0, 1] or other"
+        + " models or weights than [b7-fold0 (weight 3.0), b7-fold1 (weight 1.0)]; 2 of 4 faces"
+        + " could not be scored");
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.deepscreen.avro.ModelScore;
 import dev.deepscreen.avro.ScoreStatus;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,7 +38,7 @@ final class Events {
         .build();
   }
 
-  /** An OK score of the default ensemble with each model's probability. */
+  /** An OK score of the default ensemble (models of equal weight) with their probabilities. */
   static FaceScore score(String eventId, int frame, int face, Integer track,
       double... probabilities) {
     return score(eventId, frame, face, track, "v1", probabilities);
@@ -45,9 +46,17 @@ final class Events {
 
   static FaceScore score(String eventId, int frame, int face, Integer track, String version,
       double... probabilities) {
+    double[] weights = new double[probabilities.length];
+    Arrays.fill(weights, 1.0);
+    return weighted(eventId, frame, face, track, version, weights, probabilities);
+  }
+
+  /** An OK score of {@code version} with each model's weight and probability. */
+  static FaceScore weighted(String eventId, int frame, int face, Integer track, String version,
+      double[] weights, double... probabilities) {
     List<ModelScore> models = new ArrayList<>();
     for (int m = 0; m < probabilities.length; m++) {
-      models.add(new ModelScore(MODELS.get(m), probabilities[m]));
+      models.add(new ModelScore(MODELS.get(m), probabilities[m], weights[m]));
     }
     return FaceScore.newBuilder().setEventId(UUID.fromString(eventId)).setFrameIndex(frame)
         .setFrameTimeMs(frame * 100L).setFaceIndex(face).setTrackId(track)

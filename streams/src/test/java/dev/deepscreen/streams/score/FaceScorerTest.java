@@ -1,14 +1,19 @@
 package dev.deepscreen.streams.score;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.deepscreen.avro.FaceCrop;
+import dev.deepscreen.avro.FaceScore;
+import dev.deepscreen.avro.ModelScore;
+import dev.deepscreen.avro.ScoreStatus;
 import dev.deepscreen.streams.inference.Ensemble;
 import dev.deepscreen.streams.inference.FacePreprocessor;
 import dev.deepscreen.streams.inference.TinyModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,7 +47,7 @@ class FaceScorerTest {
     TinyModels.export(good.resolve("same-size"), CROP, 3f, -0.5f);
     TinyModels.export(good.resolve("half-size"), CROP / 2, -2f, 0.25f);
     TinyModels.writeManifest(good, "v-test",
-        TinyModels.manifestEntry("same-size", "same-size", CROP, 1),
+        TinyModels.manifestEntry("same-size", "same-size", CROP, 0.5),
         TinyModels.manifestEntry("half-size", "half-size", CROP / 2, 2));
     ensemble = Ensemble.load(good);
 
@@ -161,6 +166,27 @@ class FaceScorerTest {
         .hasMessageContaining("logit of a dark image");
     assertThat(outcomes.get(0).probabilities()).hasSize(2);
     assertThat(outcomes.get(0).probabilities()[1]).isGreaterThan(0.5);
+  }
+
+  @Test
+  void eachModelScoreCarriesItsModelsWeightFromTheManifest() {
+    FaceScorer scorer = new FaceScorer(ensemble);
+    List<FaceCrop> batch = List.of(TestCrops.crop(EVENT, 0, 0, faces.get(0), CROP),
+        TestCrops.crop(EVENT, 1, 0, "not an image".getBytes(), CROP));
+    List<FaceScorer.Outcome> outcomes = scorer.score(batch);
+    Instant scoredAt = Instant.parse("2026-11-21T08:00:02Z");
+
+    FaceScore ok = scorer.faceScore(batch.get(0), outcomes.get(0), scoredAt);
+    assertThat(ok.getStatus()).isEqualTo(ScoreStatus.OK);
+    assertThat(ok.getModelScores()).extracting(ModelScore::getModel, ModelScore::getWeight)
+        .containsExactly(tuple("same-size", 0.5), tuple("half-size", 2.0));
+    assertThat(ok.getModelScores()).extracting(ModelScore::getProbability)
+        .containsExactly(outcomes.get(0).probabilities()[0], outcomes.get(0).probabilities()[1]);
+    assertThat(ok.getEnsembleVersion()).isEqualTo("v-test");
+
+    FaceScore failed = scorer.faceScore(batch.get(1), outcomes.get(1), scoredAt);
+    assertThat(failed.getStatus()).isEqualTo(ScoreStatus.FAILED);
+    assertThat(failed.getModelScores()).isEmpty();
   }
 
   @Test

@@ -72,7 +72,9 @@ class ConfidentStrategyParityTest {
   Stream<DynamicTest> everyEnsembleVectorMatchesNumpy() {
     return stream(vectors.get("ensemble")).map(c -> DynamicTest.dynamicTest(
         c.get("name").asText(), () -> {
-          List<String> models = stream(c.get("models")).map(JsonNode::asText).toList();
+          // The reference weighs its models equally.
+          List<EnsembleModel> models = stream(c.get("models"))
+              .map(n -> new EnsembleModel(n.asText(), 1.0)).toList();
           List<Face> faces = new ArrayList<>();
           c.get("faces").forEach(row -> faces.add(new Face(null, doubles(row))));
           VideoResult result = new EnsembleStrategy(Method.CONFIDENT, c.get("t").asDouble())
@@ -81,7 +83,7 @@ class ConfidentStrategyParityTest {
               .isCloseTo(c.get("expected").asDouble(), within(TOLERANCE));
           for (int m = 0; m < models.size(); m++) {
             ModelOutcome outcome = result.models().get(m);
-            assertThat(outcome.model()).isEqualTo(models.get(m));
+            assertThat(outcome.model()).isEqualTo(models.get(m).name());
             assertThat(outcome.result().branch())
                 .isEqualTo(Branch.valueOf(c.get("branches").get(m).asText()));
             assertThat(outcome.result().probability())

@@ -29,7 +29,8 @@ final class ExportCommand implements Callable<Integer> {
       + " folder's name).")
   List<String> names = new ArrayList<>();
 
-  @Option(names = "--weight", description = "Weight per run, in order (default: 1).")
+  @Option(names = "--weight",
+      description = "Weight per run in the ensemble mean, in order (default: 1).")
   List<Double> weights = new ArrayList<>();
 
   @Option(names = "--checkpoint", defaultValue = "best",

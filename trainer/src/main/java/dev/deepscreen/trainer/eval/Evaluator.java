@@ -4,6 +4,7 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
 import dev.deepscreen.streams.inference.Ensemble;
+import dev.deepscreen.streams.strategy.EnsembleModel;
 import dev.deepscreen.streams.strategy.EnsembleStrategy;
 import dev.deepscreen.streams.strategy.Face;
 import dev.deepscreen.trainer.Progress;
@@ -19,8 +20,8 @@ import org.tensorflow.types.TFloat32;
 /**
  * Scores a data set's faces with an exported ensemble exactly as the scoring stage does (the
  * same {@link Ensemble} loader, preprocessing and models) and combines them per video with the
- * aggregation stage's own {@link EnsembleStrategy}. A video without a face gets 0.5, as in the
- * reference solution.
+ * aggregation stage's own {@link EnsembleStrategy}, with the manifest's weights. A video without
+ * a face gets 0.5, as in the reference solution.
  */
 public final class Evaluator {
 
@@ -33,8 +34,9 @@ public final class Evaluator {
   /** One video's label and probability, and its face count. */
   public record ScoredVideo(String videoId, Label label, double probability, int faces) {}
 
-  /** Every face and video scored. */
-  public record Scores(List<String> models, List<ScoredFace> faces, List<ScoredVideo> videos) {}
+  /** Every face and video scored, and the models with their weights in the ensemble mean. */
+  public record Scores(List<EnsembleModel> models, List<ScoredFace> faces,
+      List<ScoredVideo> videos) {}
 
   private final Ensemble ensemble;
   private final EnsembleStrategy strategy;
@@ -48,7 +50,7 @@ public final class Evaluator {
 
   /** Scores the faces of {@code entries}, reporting progress per video. */
   public Scores score(List<CropCache.Entry> entries, PrintStream out, boolean interactive) {
-    List<String> models = ensemble.members().stream().map(m -> m.spec().name()).toList();
+    List<EnsembleModel> models = ensemble.models();
     List<ScoredFace> faces = new ArrayList<>();
     List<ScoredVideo> videos = new ArrayList<>();
     Progress progress = new Progress(out, "evaluate", entries.size(), interactive);

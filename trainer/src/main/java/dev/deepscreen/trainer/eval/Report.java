@@ -3,6 +3,7 @@ package dev.deepscreen.trainer.eval;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.deepscreen.streams.strategy.EnsembleModel;
 import dev.deepscreen.trainer.data.Label;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ import java.util.Locale;
  * {@code videos.csv}.
  *
  * @param ensemble the ensemble's version
- * @param models its models
+ * @param models its models with their weights in the ensemble mean
  * @param subset which videos were evaluated (a split or a fold)
  * @param strategy how faces were combined per video
  * @param faces per-face figures
@@ -26,7 +27,7 @@ import java.util.Locale;
  */
 public record Report(
     @JsonProperty("ensemble") String ensemble,
-    @JsonProperty("models") List<String> models,
+    @JsonProperty("models") List<EnsembleModel> models,
     @JsonProperty("subset") String subset,
     @JsonProperty("strategy") String strategy,
     @JsonProperty("faces") Figures faces,
@@ -52,7 +53,7 @@ public record Report(
     if (scores.faces().isEmpty()) {
       throw new IllegalArgumentException("No face to evaluate in " + subset);
     }
-    double[] faceP = scores.faces().stream().mapToDouble(f -> f.face().ensembleMean()).toArray();
+    double[] faceP = faceProbabilities(scores);
     int[] faceY = scores.faces().stream().mapToInt(f -> f.label() == Label.FAKE ? 1 : 0)
         .toArray();
     double[] videoP = scores.videos().stream().mapToDouble(Evaluator.ScoredVideo::probability)
@@ -72,14 +73,15 @@ public record Report(
         .writeValue(folder.resolve("report.json").toFile(), this);
     Files.writeString(folder.resolve("report.md"), markdown());
     List<String> faceLines = new ArrayList<>();
-    faceLines.add("video,label,track," + String.join(",", models) + ",mean");
+    faceLines.add("video,label,track,"
+        + String.join(",", models.stream().map(EnsembleModel::name).toList()) + ",mean");
     for (Evaluator.ScoredFace f : scores.faces()) {
       StringBuilder line = new StringBuilder(f.videoId() + "," + f.label() + ","
           + (f.face().trackId() == null ? "" : f.face().trackId()));
       for (double p : f.face().probabilities()) {
         line.append(String.format(Locale.ROOT, ",%.6f", p));
       }
-      line.append(String.format(Locale.ROOT, ",%.6f", f.face().ensembleMean()));
+      line.append(String.format(Locale.ROOT, ",%.6f", f.face().ensembleMean(models)));
       faceLines.add(line.toString());
     }
     Files.write(folder.resolve("faces.csv"), faceLines);
@@ -91,7 +93,7 @@ public record Report(
     }
     Files.write(folder.resolve("videos.csv"), videoLines);
 
-    double[] faceP = scores.faces().stream().mapToDouble(f -> f.face().ensembleMean()).toArray();
+    double[] faceP = faceProbabilities(scores);
     int[] faceY = scores.faces().stream().mapToInt(f -> f.label() == Label.FAKE ? 1 : 0)
         .toArray();
     double[] videoP = scores.videos().stream().mapToDouble(Evaluator.ScoredVideo::probability)
@@ -107,6 +109,12 @@ public record Report(
         "false positive rate", "true positive rate", 0, 1, 0, 1, curves, true);
   }
 
+  /** Each face's probability: the mean over the models, weighted as the manifest says. */
+  private static double[] faceProbabilities(Evaluator.Scores scores) {
+    return scores.faces().stream().mapToDouble(f -> f.face().ensembleMean(scores.models()))
+        .toArray();
+  }
+
   private static Chart.Series curve(String name, double[] p, int[] y) {
     List<Metrics.RocPoint> points = Metrics.roc(p, y);
     return new Chart.Series(name,
@@ -118,7 +126,8 @@ public record Report(
   public String markdown() {
     StringBuilder md = new StringBuilder();
     md.append("# Evaluation of ensemble ").append(ensemble).append("\n\n");
-    md.append("Models: ").append(String.join(", ", models)).append(". Videos: ").append(subset)
+    md.append("Models: ").append(String.join(", ", models.stream().map(Object::toString)
+        .toList())).append(". Videos: ").append(subset)
         .append(". Per-video strategy: ").append(strategy).append(".\n\n");
     md.append("| | faces | videos |\n|---|---|---|\n");
     row(md, "examples (fake)", faces.metrics().count() + " (" + faces.metrics().positives()

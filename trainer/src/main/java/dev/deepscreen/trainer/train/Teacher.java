@@ -2,6 +2,7 @@ package dev.deepscreen.trainer.train;
 
 import dev.deepscreen.streams.inference.Ensemble;
 import dev.deepscreen.streams.inference.TensorFlowOptions;
+import dev.deepscreen.streams.strategy.EnsembleModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -89,10 +90,13 @@ public final class Teacher implements AutoCloseable {
       }
     }
 
-    /** The soft targets of the faces: the ensemble-mean probability through the temperature. */
+    /**
+     * The soft targets of the faces: the ensemble-mean probability, weighted by the manifest's
+     * weights as the aggregation weighs the models, through the temperature.
+     */
     public TFloat32 softTargets() {
       int count = (int) tensors[0].shape().size(0);
-      double[] sum = new double[count];
+      double[][] probabilities = new double[count][tensors.length];
       for (int m = 0; m < tensors.length; m++) {
         float[] logits = ensemble.members().get(m).model().logits(tensors[m]);
         for (int i = 0; i < count; i++) {
@@ -100,12 +104,14 @@ public final class Teacher implements AutoCloseable {
             throw new IllegalStateException("The teacher's model "
                 + ensemble.members().get(m).spec().name() + " gave NaN on a training face");
           }
-          sum[i] += 1 / (1 + Math.exp(-logits[i]));
+          probabilities[i][m] = 1 / (1 + Math.exp(-logits[i]));
         }
       }
+      List<EnsembleModel> models = ensemble.models();
       float[] targets = new float[count];
       for (int i = 0; i < count; i++) {
-        targets[i] = softTarget(sum[i] / tensors.length, temperature);
+        targets[i] = softTarget(EnsembleModel.weightedMean(models, probabilities[i]),
+            temperature);
       }
       return TFloat32.vectorOf(targets);
     }

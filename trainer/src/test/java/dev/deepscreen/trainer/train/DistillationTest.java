@@ -63,13 +63,27 @@ class DistillationTest {
   @Test
   void theTeacherFeedsEachModelItsOwnInputAndAveragesTheirProbabilities(@TempDir Path dir)
       throws Exception {
-    // Two models of different input sizes: logit = weight * mean(normalised image) + bias.
+    assertSoftTargets(dir, 1.0, 1.0);
+  }
+
+  @Test
+  void theTeacherWeighsEachModelAsTheManifestSays(@TempDir Path dir) throws Exception {
+    assertSoftTargets(dir, 3.0, 0.5);
+  }
+
+  /**
+   * Two models of different input sizes (logit = weight * mean(normalised image) + bias) with
+   * the given manifest weights: the soft target is their weighted mean through the temperature.
+   */
+  private static void assertSoftTargets(Path dir, double brightWeight, double darkWeight)
+      throws Exception {
     TinyModels.export(dir.resolve("bright"), 16, 3f, -0.5f);
     TinyModels.export(dir.resolve("dark"), 24, -2f, 0.25f);
     TinyModels.writeManifest(dir, "teacher.1",
-        TinyModels.manifestEntry("bright", "bright", 16, 1.0),
-        TinyModels.manifestEntry("dark", "dark", 24, 1.0));
-    double[][] bgr = {{200, 120, 40}, {10, 60, 250}};
+        TinyModels.manifestEntry("bright", "bright", 16, brightWeight),
+        TinyModels.manifestEntry("dark", "dark", 24, darkWeight));
+    // Colours on which the two models disagree, so that their weights matter.
+    double[][] bgr = {{230, 200, 180}, {10, 60, 250}};
     float temperature = 3;
 
     try (Teacher teacher = Teacher.load(new Distillation(dir.toString(), 0.5f, temperature), 1);
@@ -85,7 +99,11 @@ class DistillationTest {
       try (TFloat32 soft = inputs.softTargets()) {
         for (int i = 0; i < bgr.length; i++) {
           double mean = normalisedMean(bgr[i]);
-          double p = (sigmoid(3 * mean - 0.5) + sigmoid(-2 * mean + 0.25)) / 2;
+          double bright = sigmoid(3 * mean - 0.5);
+          double dark = sigmoid(-2 * mean + 0.25);
+          double p = (brightWeight * bright + darkWeight * dark) / (brightWeight + darkWeight);
+          assertThat(Math.abs(bright - dark)).as("face %d: the models disagree", i)
+              .isGreaterThan(0.2);
           assertThat(soft.getFloat(i)).as("face %d", i)
               .isCloseTo(Teacher.softTarget(p, temperature), within(1e-5f));
         }
