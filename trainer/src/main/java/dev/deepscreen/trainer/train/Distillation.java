@@ -7,8 +7,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * probabilities, not only the labels.
  *
  * <p>For each training face (after augmentation, so the teacher sees what the student sees) the
- * teacher ensemble gives {@code p}, the mean of its models' probabilities, as the aggregation
- * stream averages them. Its soft target is {@code q = sigmoid(logit(p) / T)}. The student's loss
+ * teacher ensemble gives {@code p}, the weighted mean of its models' probabilities, as the
+ * aggregation stream averages them. Its soft target is {@code q = sigmoid(logit(p) / T)}. The student's loss
  * on a face with logit {@code z} becomes
  * <pre>
  *   (1 - alpha) * BCE(z, smoothed label) + alpha * T^2 * BCE(z / T, q)
