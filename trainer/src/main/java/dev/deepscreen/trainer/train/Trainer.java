@@ -205,14 +205,16 @@ public final class Trainer {
 
     /** The batch prepared last, once ready; the caller closes it. */
     Batch take() throws IOException {
-      Future<Batch> future = pending;
-      pending = null;
       try {
-        return future.get();
+        Batch batch = pending.get();
+        pending = null;
+        return batch;
       } catch (InterruptedException e) {
+        // Still pending: close() waits for it and frees it.
         Thread.currentThread().interrupt();
         throw new IOException("Training was interrupted; run it again to resume", e);
       } catch (ExecutionException e) {
+        pending = null;
         if (e.getCause() instanceof RuntimeException runtime) {
           throw runtime;
         }
@@ -223,17 +225,28 @@ public final class Trainer {
     @Override
     public void close() {
       executor.shutdownNow();
-      try {
-        if (!executor.awaitTermination(10, TimeUnit.MINUTES)) {
+      // Waits even when interrupted: the batch in preparation may be running native code (the
+      // teacher) whose memory is freed right after this returns.
+      boolean interrupted = false;
+      while (true) {
+        try {
+          if (executor.awaitTermination(10, TimeUnit.MINUTES)) {
+            break;
+          }
           throw new IllegalStateException("The batch loader did not stop");
+        } catch (InterruptedException e) {
+          interrupted = true;
         }
-        if (pending != null) {
+      }
+      if (pending != null && pending.isDone() && !pending.isCancelled()) {
+        try {
           pending.get().close();
+        } catch (ExecutionException | InterruptedException e) {
+          // Never taken: the failure of a batch nobody waits for any more.
         }
-      } catch (InterruptedException e) {
+      }
+      if (interrupted) {
         Thread.currentThread().interrupt();
-      } catch (ExecutionException e) {
-        // Never taken: the failure of a batch nobody waits for any more.
       }
     }
   }
