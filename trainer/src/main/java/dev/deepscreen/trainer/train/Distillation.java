@@ -11,10 +11,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * aggregation stream averages them. Its soft target is {@code q = sigmoid(logit(p) / T)}. The student's loss
  * on a face with logit {@code z} becomes
  * <pre>
- *   (1 - alpha) * BCE(z, smoothed label) + alpha * T^2 * BCE(z / T, q)
+ *   (1 - alpha) * BCE(z, smoothed label) + alpha * T^2 * KL(q || sigmoid(z / T))
  * </pre>
- * (Hinton, Vinyals and Dean, 2015, for one logit). {@code T^2} keeps the soft term's gradients
- * the same size whatever the temperature. Validation still scores against the labels.
+ * (Hinton, Vinyals and Dean, 2015, for one logit). The divergence is the soft targets'
+ * cross-entropy less their entropy: the same gradients, and 0 when the student agrees with the
+ * teacher, so the logged loss reads plainly. {@code T^2} keeps the soft term's gradients the
+ * same size whatever the temperature. Validation still scores against the labels.
  *
  * @param teacher the teacher's ensemble folder ({@code ensemble.json} and its SavedModels, as
  *     {@code export} writes it, or any SavedModels described by such a manifest)

@@ -31,11 +31,12 @@ import org.tensorflow.types.TInt64;
  * smoothed labels ({@code y * (1 - s) + s / 2}), adds L2 weight decay
  * ({@code decay / 2 * sum(w^2)} over convolution and dense kernels, so the gradient gains
  * {@code decay * w}), and applies SGD with Nesterov momentum or Adam at a learning rate fed per
- * step, then updates the batch-norm moving averages. With {@link Distillation}, the cross-entropy
- * mixes the labels' term with the teacher's soft targets' term, fed per step. Updates wait for every gradient: with
- * TensorFlow's reference variables, an update running while another gradient still reads the
- * weight would make steps depend on thread timing. With a fixed number of threads a step is
- * therefore reproducible, which makes a resumed run identical to an uninterrupted one.
+ * step, then updates the batch-norm moving averages. With {@link Distillation}, the loss mixes
+ * the labels' cross-entropy with the divergence from the teacher's soft targets, fed per step.
+ * Updates wait for every gradient: with TensorFlow's reference variables, an update running
+ * while another gradient still reads the weight would make steps depend on thread timing. With
+ * a fixed number of threads a step is therefore reproducible, which makes a resumed run
+ * identical to an uninterrupted one.
  *
  * <p>Owns the graph and session: close it.
  */
@@ -152,13 +153,20 @@ public final class TrainingGraph implements AutoCloseable {
   }
 
   /**
-   * {@code T^2 * mean(BCE(z / T, q))}: the cross-entropy of the softened student against the
-   * teacher's soft targets, scaled so its gradients keep their size at any temperature.
+   * {@code T^2 * mean(KL(q || sigmoid(z / T)))}: the cross-entropy of the softened student
+   * against the teacher's soft targets less their own entropy, so that it is 0 when the student
+   * agrees with the teacher (the entropy does not depend on the student: the gradients are those
+   * of the cross-entropy). Scaled by {@code T^2} so its gradients keep their size at any
+   * temperature. The soft targets must lie strictly inside (0, 1).
    */
   static Operand<TFloat32> distillationLoss(Ops tf, Operand<TFloat32> logits,
       Operand<TFloat32> softTargets, float temperature) {
     Operand<TFloat32> softened = tf.math.div(logits, tf.constant(temperature));
-    return tf.math.mul(tf.math.mean(crossEntropy(tf, softened, softTargets), tf.constant(0)),
+    Operand<TFloat32> rest = tf.math.sub(tf.constant(1f), softTargets);
+    Operand<TFloat32> entropy = tf.math.neg(tf.math.add(
+        tf.math.mul(softTargets, tf.math.log(softTargets)), tf.math.mul(rest, tf.math.log(rest))));
+    Operand<TFloat32> divergence = tf.math.sub(crossEntropy(tf, softened, softTargets), entropy);
+    return tf.math.mul(tf.math.mean(divergence, tf.constant(0)),
         tf.constant(temperature * temperature));
   }
 

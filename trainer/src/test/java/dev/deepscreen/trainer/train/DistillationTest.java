@@ -41,14 +41,16 @@ class DistillationTest {
   }
 
   @Test
-  void theDistillationTermIsTheSquaredTemperatureTimesTheSoftenedCrossEntropy() {
+  void theDistillationTermIsTheSquaredTemperatureTimesTheDivergenceFromTheSoftTargets() {
     float[] logits = {2f, -1f, 0.5f};
     float[] soft = {0.75f, 0.1f, 0.5f};
     float temperature = 2;
     double expected = 0;
     for (int i = 0; i < logits.length; i++) {
       double p = 1 / (1 + Math.exp(-logits[i] / temperature));
-      expected -= soft[i] * Math.log(p) + (1 - soft[i]) * Math.log(1 - p);
+      double q = soft[i];
+      // KL(q || p) = q log(q / p) + (1 - q) log((1 - q) / (1 - p))
+      expected += q * Math.log(q / p) + (1 - q) * Math.log((1 - q) / (1 - p));
     }
     expected = expected / logits.length * temperature * temperature;
 
@@ -57,6 +59,13 @@ class DistillationTest {
       TFloat32 loss = TrainingGraph.distillationLoss(tf, tf.constant(logits), tf.constant(soft),
           temperature).asTensor();
       assertThat((double) loss.getFloat()).isCloseTo(expected, within(1e-5));
+      // Zero when the softened student says what the teacher says.
+      float[] agreeing = new float[soft.length];
+      for (int i = 0; i < soft.length; i++) {
+        agreeing[i] = (float) (temperature * Math.log(soft[i] / (1 - soft[i])));
+      }
+      assertThat(TrainingGraph.distillationLoss(tf, tf.constant(agreeing), tf.constant(soft),
+          temperature).asTensor().getFloat()).isCloseTo(0f, within(1e-5f));
     }
   }
 
