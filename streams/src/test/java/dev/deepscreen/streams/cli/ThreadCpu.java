@@ -31,10 +31,7 @@ final class ThreadCpu {
         try {
           String stat = Files.readString(task.resolve("stat"));
           String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12]))
-              / TICKS_PER_SECOND;
-          threads.put(task.getFileName() + " " + name, new double[] {seconds});
+          threads.put(task.getFileName() + " " + name, new double[] {cpuSeconds(stat)});
         } catch (IOException | RuntimeException e) {
           // The thread ended between the listing and the read.
         }
@@ -49,8 +46,12 @@ final class ThreadCpu {
     if (!Files.isRegularFile(stat)) {
       return Double.NaN;
     }
-    String text = Files.readString(stat);
-    String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+    return cpuSeconds(Files.readString(stat));
+  }
+
+  /** utime + stime of a {@code stat} line, after the name (which may hold spaces). */
+  private static double cpuSeconds(String stat) {
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
   }
 

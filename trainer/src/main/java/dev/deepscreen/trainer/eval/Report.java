@@ -53,17 +53,11 @@ public record Report(
     if (scores.faces().isEmpty()) {
       throw new IllegalArgumentException("No face to evaluate in " + subset);
     }
-    double[] faceP = faceProbabilities(scores);
-    int[] faceY = scores.faces().stream().mapToInt(f -> f.label() == Label.FAKE ? 1 : 0)
-        .toArray();
-    double[] videoP = scores.videos().stream().mapToDouble(Evaluator.ScoredVideo::probability)
-        .toArray();
-    int[] videoY = scores.videos().stream().mapToInt(v -> v.label() == Label.FAKE ? 1 : 0)
-        .toArray();
+    Points points = Points.of(scores);
     int faceless = (int) scores.videos().stream().filter(v -> v.faces() == 0).count();
     return new Report(ensemble, scores.models(), subset, strategy,
-        Figures.of(Metrics.of(faceP, faceY, threshold, clip)),
-        Figures.of(Metrics.of(videoP, videoY, threshold, clip)), faceless);
+        Figures.of(Metrics.of(points.faceP(), points.faceY(), threshold, clip)),
+        Figures.of(Metrics.of(points.videoP(), points.videoY(), threshold, clip)), faceless);
   }
 
   /** Writes the report files into {@code folder}. */
@@ -93,26 +87,29 @@ public record Report(
     }
     Files.write(folder.resolve("videos.csv"), videoLines);
 
-    double[] faceP = faceProbabilities(scores);
-    int[] faceY = scores.faces().stream().mapToInt(f -> f.label() == Label.FAKE ? 1 : 0)
-        .toArray();
-    double[] videoP = scores.videos().stream().mapToDouble(Evaluator.ScoredVideo::probability)
-        .toArray();
-    int[] videoY = scores.videos().stream().mapToInt(v -> v.label() == Label.FAKE ? 1 : 0)
-        .toArray();
+    Points points = Points.of(scores);
     List<Chart.Series> curves = new ArrayList<>();
     curves.add(curve(String.format(Locale.ROOT, "faces, AUC %.3f", faces.metrics().auc()),
-        faceP, faceY));
+        points.faceP(), points.faceY()));
     curves.add(curve(String.format(Locale.ROOT, "videos, AUC %.3f", videos.metrics().auc()),
-        videoP, videoY));
+        points.videoP(), points.videoY()));
     Chart.write(folder.resolve("roc.png"), "ROC, ensemble " + ensemble + ", " + subset,
         "false positive rate", "true positive rate", 0, 1, 0, 1, curves, true);
   }
 
-  /** Each face's probability: the mean over the models, weighted as the manifest says. */
-  private static double[] faceProbabilities(Evaluator.Scores scores) {
-    return scores.faces().stream().mapToDouble(f -> f.face().ensembleMean(scores.models()))
-        .toArray();
+  /**
+   * Probabilities and labels (1 fake) per face and per video. A face's probability is the mean
+   * over the models, weighted as the manifest says.
+   */
+  private record Points(double[] faceP, int[] faceY, double[] videoP, int[] videoY) {
+    static Points of(Evaluator.Scores scores) {
+      return new Points(
+          scores.faces().stream().mapToDouble(f -> f.face().ensembleMean(scores.models()))
+              .toArray(),
+          scores.faces().stream().mapToInt(f -> f.label() == Label.FAKE ? 1 : 0).toArray(),
+          scores.videos().stream().mapToDouble(Evaluator.ScoredVideo::probability).toArray(),
+          scores.videos().stream().mapToInt(v -> v.label() == Label.FAKE ? 1 : 0).toArray());
+    }
   }
 
   private static Chart.Series curve(String name, double[] p, int[] y) {
