@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -103,14 +104,28 @@ public final class InProcessKafkaCluster implements AutoCloseable {
       // A new partition answers produce requests with NOT_LEADER_OR_FOLLOWER until its leader
       // is ready, and an idempotent producer retrying its first batch can then get stuck on
       // out-of-order sequence numbers. Asking every leader for its end offset waits for them:
-      // the admin client retries such errors itself.
+      // the admin client retries such errors itself, but not a topic its metadata does not
+      // show yet, which is retried here.
       Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
       for (NewTopic topic : topics) {
         for (int p = 0; p < topic.numPartitions(); p++) {
           partitions.put(new TopicPartition(topic.name(), p), OffsetSpec.latest());
         }
       }
-      admin.listOffsets(partitions).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+      while (true) {
+        try {
+          admin.listOffsets(partitions).all()
+              .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+          break;
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+              || System.nanoTime() > deadline) {
+            throw e;
+          }
+          Thread.sleep(50);
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while creating topics", e);
