@@ -240,7 +240,8 @@ public final class ExtractConfig extends StageConfig {
 
   /**
    * A video can take seconds: poll few records at a time and allow a poll interval and a
-   * transaction long enough for a batch of them at the time budget.
+   * transaction long enough for a batch of them at the time budget. Crops go out in large
+   * producer batches.
    */
   @Override
   protected void addStreamsDefaults(Properties props) {
@@ -254,6 +255,7 @@ public final class ExtractConfig extends StageConfig {
     props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
         (int) Math.max(batch + 60_000, 60_000));
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, defaultStreamThreads());
+    addCropProducerDefaults(props);
   }
 
   /**

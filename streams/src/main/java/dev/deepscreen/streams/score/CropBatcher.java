@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * crop waiting for its batch is also written to a changelogged store, keyed by its input offset,
  * in the same transaction as the offset; scoring a batch deletes its crops from the store in the
  * transaction that writes their scores. After a crash, the store comes back as of the last
- * commit, and the crops it holds are scored first: none lost, none scored twice.
+ * commit, and the crops it holds are scored first: none lost, none scored twice. The store is
+ * cached, so a crop written and deleted between two commits never reaches the changelog.
  *
  * <p>A batch is scored when it is full, or when its oldest crop has waited the maximum wait
  * (checked by a wall-clock punctuation).

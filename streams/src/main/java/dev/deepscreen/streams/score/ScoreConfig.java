@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -88,6 +89,12 @@ public final class ScoreConfig extends StageConfig {
 
   public Duration batchMaxWait() {
     return Duration.ofMillis(getLong(BATCH_MAX_WAIT_MS_CONFIG));
+  }
+
+  /** The crops waiting for a batch at a commit go to the buffer's changelog in large batches. */
+  @Override
+  protected void addStreamsDefaults(Properties props) {
+    addCropProducerDefaults(props);
   }
 
   public TensorFlowOptions tensorFlowOptions() {

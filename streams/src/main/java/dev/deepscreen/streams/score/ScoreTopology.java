@@ -34,9 +34,12 @@ public final class ScoreTopology {
   public static void build(StreamsBuilder builder, ScoreConfig config,
       SchemaRegistryClient registry, Ensemble ensemble) {
     boolean autoRegister = config.autoRegisterSchemas();
+    // Cached: a crop scored before the next commit is put and deleted in the cache alone, and
+    // only the crops still waiting when the stage commits reach the changelog (each crop is tens
+    // of kilobytes; the deletions that follow are a few bytes).
     builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(
         Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.Long(),
-        Topics.FACE_CROPS.valueSerde(registry, autoRegister)));
+        Topics.FACE_CROPS.valueSerde(registry, autoRegister)).withCachingEnabled());
     KStream<String, SpecificRecord> out = builder.stream(Topics.FACE_CROPS.name(),
             Consumed.with(Topics.FACE_CROPS.keySerde(),
                 Topics.FACE_CROPS.valueSerde(registry, autoRegister))

@@ -13,6 +13,7 @@ import dev.deepscreen.streams.inference.Ensemble;
 import dev.deepscreen.streams.inference.TensorFlowOptions;
 import dev.deepscreen.streams.media.ClipWriter.Codec;
 import dev.deepscreen.streams.media.SampleClips;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,6 +23,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -75,7 +79,16 @@ public final class PipelineBenchmark {
         for (int round = 0; round < warmUps + rounds; round++) {
           String name = round < warmUps ? "warm-up " + (round + 1)
               : "round " + (round - warmUps + 1);
+          Map<String, Long> requests = brokerRequests();
           double[] stream = streamRound(name, env, files, verdicts, round);
+          StringBuilder line = new StringBuilder("  broker requests in the stream round:");
+          brokerRequests().forEach((api, total) -> {
+            long served = total - requests.getOrDefault(api, 0L);
+            if (served > 0) {
+              line.append(' ').append(api).append('=').append(served);
+            }
+          });
+          System.out.println(line);
           double batch = batchRound(name, screening, files);
           if (round >= warmUps) {
             results.add(new double[] {stream[0], stream[1], stream[2], batch});
@@ -93,8 +106,11 @@ public final class PipelineBenchmark {
           x[3], x[0] / x[3]);
     }
     ratios.sort(Double::compare);
-    System.out.printf(Locale.ROOT, "median stream/batch=%.2f (batch parallelism %d)%n",
-        ratios.get(ratios.size() / 2), parallelism);
+    int middle = ratios.size() / 2;
+    double median = ratios.size() % 2 == 1 ? ratios.get(middle)
+        : (ratios.get(middle - 1) + ratios.get(middle)) / 2;
+    System.out.printf(Locale.ROOT, "median stream/batch=%.2f (batch parallelism %d)%n", median,
+        parallelism);
   }
 
   /**
@@ -126,10 +142,11 @@ public final class PipelineBenchmark {
     long first = records.subList(before, records.size()).stream()
         .mapToLong(r -> r.value().getSubmittedAt().toEpochMilli()).min().orElseThrow();
     double elapsed = (end - first) / 1000.0;
+    double spent = ThreadCpu.processSeconds() - cpu;
     System.out.printf(Locale.ROOT, "%s, stream: %.1f s from the first submission to the last"
         + " verdict (%.1f s with the submit command, which took %.1f s), process CPU %.1f s;"
         + " by thread (under 0.05 s left out):%n%s", name, elapsed, withClient, submitted,
-        ThreadCpu.processSeconds() - cpu, ThreadCpu.between(threads, ThreadCpu.snapshot()));
+        spent, ThreadCpu.between(threads, ThreadCpu.snapshot(), spent));
     System.out.println("  video partition faces extract_ms score_ms aggregate_ms end_to_end_ms");
     List<Long> latencies = new ArrayList<>();
     for (ConsumerRecord<String, Verdict> record : records.subList(before, records.size())) {
@@ -148,13 +165,30 @@ public final class PipelineBenchmark {
   /** Screens the clips with the batch path; returns videos per minute. */
   private static double batchRound(String name, BatchScreening screening, List<String> files)
       throws Exception {
+    Map<String, double[]> threads = ThreadCpu.snapshot();
     double cpu = ThreadCpu.processSeconds();
     long start = System.nanoTime();
     screening.screen(files.stream().map(Path::of).toList(), r -> { });
     double elapsed = (System.nanoTime() - start) / 1e9;
-    System.out.printf(Locale.ROOT, "%s, batch: %.1f s, process CPU %.1f s%n", name, elapsed,
-        ThreadCpu.processSeconds() - cpu);
+    double spent = ThreadCpu.processSeconds() - cpu;
+    System.out.printf(Locale.ROOT, "%s, batch: %.1f s, process CPU %.1f s; by thread:%n%s",
+        name, elapsed, spent, ThreadCpu.between(threads, ThreadCpu.snapshot(), spent));
     return files.size() / elapsed * 60;
+  }
+
+  /**
+   * Requests the in-process broker has served so far, by API, from its JMX metrics (it runs in
+   * this JVM): many small Produce requests, for one, cost the broker more than their bytes.
+   */
+  private static Map<String, Long> brokerRequests() throws Exception {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    Map<String, Long> served = new TreeMap<>();
+    for (ObjectName name : server.queryNames(
+        new ObjectName("kafka.network:type=RequestMetrics,name=RequestsPerSec,*"), null)) {
+      served.merge(name.getKeyProperty("request"),
+          ((Number) server.getAttribute(name, "Count")).longValue(), Long::sum);
+    }
+    return served;
   }
 
   private static long percentile(List<Long> sorted, double p) {

@@ -55,14 +55,22 @@ final class ThreadCpu {
     return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
   }
 
-  /** The CPU seconds spent between two snapshots, by thread name group, largest first. */
-  static String between(Map<String, double[]> before, Map<String, double[]> after) {
+  /**
+   * The CPU seconds spent between two snapshots, by thread name group, largest first; with the
+   * process's CPU over the same interval, the rest is shown as threads that ended in between.
+   */
+  static String between(Map<String, double[]> before, Map<String, double[]> after,
+      double processSeconds) {
     Map<String, Double> groups = new TreeMap<>();
-    after.forEach((id, seconds) -> {
-      double spent = seconds[0] - (before.containsKey(id) ? before.get(id)[0] : 0);
+    double live = 0;
+    for (Map.Entry<String, double[]> thread : after.entrySet()) {
+      String id = thread.getKey();
+      double spent = thread.getValue()[0] - (before.containsKey(id) ? before.get(id)[0] : 0);
+      live += spent;
       String group = id.substring(id.indexOf(' ') + 1).replaceAll("[0-9]+", "#");
       groups.merge(group, spent, Double::sum);
-    });
+    }
+    groups.put("(threads that ended)", processSeconds - live);
     StringBuilder out = new StringBuilder();
     groups.entrySet().stream().filter(e -> e.getValue() >= 0.05)
         .sorted(Map.Entry.<String, Double>comparingByValue().reversed())

@@ -8,6 +8,7 @@ import dev.deepscreen.streams.extract.source.VideoSources;
 import dev.deepscreen.streams.media.VideoException;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,17 @@ class ExtractConfigTest {
         .isEqualTo(expected);
     assertThat(config(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "2").streamsProperties()
         .get(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).hasToString("2");
+  }
+
+  @Test
+  void sendsCropsInProducerBatchesOf512KibUnlessSet() {
+    StreamsConfig streams = new StreamsConfig(config().streamsProperties());
+    assertThat(streams.getProducerConfigs("extract").get(ProducerConfig.BATCH_SIZE_CONFIG))
+        .isEqualTo(512 * 1024);
+    StreamsConfig set = new StreamsConfig(config("producer.batch.size", "65536")
+        .streamsProperties());
+    assertThat(set.getProducerConfigs("extract").get(ProducerConfig.BATCH_SIZE_CONFIG))
+        .hasToString("65536");
   }
 
   @Test

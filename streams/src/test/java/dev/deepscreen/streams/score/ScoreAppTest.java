@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +43,13 @@ class ScoreAppTest {
     assertThat(config.ensembleDirectory()).isEmpty();
     assertThat(config.tensorFlowOptions()).isEqualTo(TensorFlowOptions.CPU_DEFAULTS);
     assertThat(config.applicationId()).isEqualTo("deepscreen-score");
+  }
+
+  @Test
+  void theCropsWaitingAtACommitGoToTheChangelogInProducerBatchesOf512Kib() {
+    StreamsConfig streams = new StreamsConfig(new ScoreConfig(base()).streamsProperties());
+    assertThat(streams.getProducerConfigs("score").get(ProducerConfig.BATCH_SIZE_CONFIG))
+        .isEqualTo(512 * 1024);
   }
 
   @Test

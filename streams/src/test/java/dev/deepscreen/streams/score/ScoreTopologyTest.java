@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TestInputTopic;
@@ -156,6 +158,25 @@ class ScoreTopologyTest {
     assertThat(out.stream().map(r -> r.value().getModelScores().get(0).getProbability())
         .distinct().count()).as("four different faces").isEqualTo(4);
     assertThat(deadLetters.isEmpty()).isTrue();
+  }
+
+  @Test
+  void onlyCropsStillWaitingWhenTheStageCommitsAreWrittenToTheChangelog() {
+    // TopologyTestDriver commits after every input record: the first crop waits across a
+    // commit, the second is scored (with the first) before the next one.
+    start(2, 60_000);
+    UUID event = UUID.randomUUID();
+    pipe(event, 0, faces.get(0), 1);
+    pipe(event, 1, faces.get(1), 2);
+
+    assertThat(scores.readRecordsToList()).hasSize(2);
+    List<TestRecord<Long, byte[]>> changelog = driver.createOutputTopic(
+        new ScoreConfig(Map.of("bootstrap.servers", "unused:9092", "schema.registry.url",
+            "mock://" + scope)).applicationId() + "-" + ScoreTopology.BUFFER_STORE
+            + "-changelog", new LongDeserializer(), new ByteArrayDeserializer())
+        .readRecordsToList();
+    assertThat(changelog).as("a crop when it waited across a commit, then two deletions")
+        .extracting(r -> r.value() != null).containsExactly(true, false, false);
   }
 
   @Test
