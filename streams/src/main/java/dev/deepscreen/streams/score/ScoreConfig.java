@@ -13,6 +13,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The scoring stage's settings ({@code score.*}) on top of those every stage shares: which
@@ -91,10 +92,19 @@ public final class ScoreConfig extends StageConfig {
     return Duration.ofMillis(getLong(BATCH_MAX_WAIT_MS_CONFIG));
   }
 
-  /** The crops waiting for a batch at a commit go to the buffer's changelog in large batches. */
+  /**
+   * The crops waiting for a batch at a commit go to the buffer's changelog in large batches. A
+   * stream thread with nothing to read blocks in its poll for {@code poll.ms} (100 ms by
+   * default) and only then runs its wall-clock punctuations, so a partial batch would wait up to
+   * that much past its maximum wait: the poll is kept to half the wait (10 ms at least).
+   */
   @Override
   protected void addStreamsDefaults(Properties props) {
     addCropProducerDefaults(props);
+    long maxWait = batchMaxWait().toMillis();
+    if (maxWait > 0) {
+      props.put(StreamsConfig.POLL_MS_CONFIG, Math.max(10, Math.min(100, maxWait / 2)));
+    }
   }
 
   public TensorFlowOptions tensorFlowOptions() {

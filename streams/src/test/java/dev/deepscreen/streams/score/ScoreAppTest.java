@@ -53,6 +53,23 @@ class ScoreAppTest {
   }
 
   @Test
+  void theStreamThreadPollsForHalfTheBatchWaitSoThatAPartialBatchIsNotLate() {
+    assertThat(pollMs(Map.of())).isEqualTo(50L);
+    assertThat(pollMs(Map.of(ScoreConfig.BATCH_MAX_WAIT_MS_CONFIG, "10"))).isEqualTo(10L);
+    assertThat(pollMs(Map.of(ScoreConfig.BATCH_MAX_WAIT_MS_CONFIG, "5000"))).isEqualTo(100L);
+    assertThat(pollMs(Map.of(ScoreConfig.BATCH_MAX_WAIT_MS_CONFIG, "0")))
+        .as("every crop is scored as it comes: Kafka Streams' default").isEqualTo(100L);
+    assertThat(pollMs(Map.of(StreamsConfig.POLL_MS_CONFIG, "20"))).isEqualTo(20L);
+  }
+
+  private static long pollMs(Map<String, String> extra) {
+    Map<String, Object> settings = base();
+    settings.putAll(extra);
+    return new StreamsConfig(new ScoreConfig(settings).streamsProperties())
+        .getLong(StreamsConfig.POLL_MS_CONFIG);
+  }
+
+  @Test
   void theDeviceAndThreadsAreSettings() {
     Map<String, Object> settings = base();
     settings.put(ScoreConfig.DEVICE_CONFIG, "gpu");
