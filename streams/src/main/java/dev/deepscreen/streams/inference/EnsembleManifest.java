@@ -1,5 +1,6 @@
 package dev.deepscreen.streams.inference;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,9 +22,13 @@ import java.util.Set;
  *   "models": [
  *     {"name": "b0-fold0", "path": "b0-fold0", "input_size": 380, "layout": "NHWC",
  *      "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225],
- *      "signature": "serving_default", "input": "image", "output": "logit", "weight": 1.0}
+ *      "signature": "serving_default", "input": "image", "output": "logit", "weight": 1.0,
+ *      "source": {"file": "final_111_DeepFakeClassifier_tf_efficientnet_b7_ns_0_36",
+ *                 "sha256": "…", "format": "pytorch-legacy"}}
  *   ]
  * }</pre>
+ *
+ * <p>{@code source} is optional: an imported model says which file it was made from.
  */
 public record EnsembleManifest(
     @JsonProperty(value = "version", required = true) String version,
@@ -45,6 +50,7 @@ public record EnsembleManifest(
    * @param input the signature's image input
    * @param output the signature's logit output
    * @param weight the model's weight in the ensemble mean, positive
+   * @param source the file the model was imported from, or null
    */
   public record Model(
       @JsonProperty(value = "name", required = true) String name,
@@ -56,12 +62,25 @@ public record EnsembleManifest(
       @JsonProperty(value = "signature", required = true) String signature,
       @JsonProperty(value = "input", required = true) String input,
       @JsonProperty(value = "output", required = true) String output,
-      @JsonProperty(value = "weight", required = true) double weight) {}
+      @JsonProperty(value = "weight", required = true) double weight,
+      @JsonProperty("source") @JsonInclude(JsonInclude.Include.NON_NULL) Source source) {}
+
+  /**
+   * Where an imported model came from.
+   *
+   * @param file the source file's name
+   * @param sha256 its SHA-256, lower-case hexadecimal
+   * @param format what kind of file it was, e.g. {@code pytorch-legacy} or {@code pytorch-zip}
+   */
+  public record Source(
+      @JsonProperty(value = "file", required = true) String file,
+      @JsonProperty(value = "sha256", required = true) String sha256,
+      @JsonProperty(value = "format", required = true) String format) {}
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+      // Missing properties fail through required = true; the optional ones may be left out.
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
   /**
    * Reads and checks the manifest of an ensemble directory.

@@ -79,5 +79,24 @@ class EnsembleTest {
 
     manifest(model("a", "missing", 8, ""));
     assertThatThrownBy(() -> Ensemble.load(dir)).hasMessageStartingWith("Model a: no SavedModel");
+
+    manifest(model("a", "small", 8, "").replace(", \"weight\": 1.0", ""));
+    assertThatThrownBy(() -> Ensemble.load(dir)).hasMessageContaining("is invalid")
+        .hasMessageContaining("weight");
+
+    manifest(model("a", "small", 8, ", \"source\": {\"file\": \"x.pth\"}"));
+    assertThatThrownBy(() -> Ensemble.load(dir)).hasMessageContaining("is invalid")
+        .hasMessageContaining("sha256");
+  }
+
+  @Test
+  void anImportedModelNamesItsSourceFileAndOlderManifestsHaveNone() throws Exception {
+    manifest(model("a", "small", 8, ", \"source\": {\"file\": \"final_111.pth\","
+        + " \"sha256\": \"ab12\", \"format\": \"pytorch-legacy\"}") + ","
+        + model("b", "large", 16, ""));
+    EnsembleManifest manifest = EnsembleManifest.read(dir);
+    assertThat(manifest.models().get(0).source())
+        .isEqualTo(new EnsembleManifest.Source("final_111.pth", "ab12", "pytorch-legacy"));
+    assertThat(manifest.models().get(1).source()).isNull();
   }
 }

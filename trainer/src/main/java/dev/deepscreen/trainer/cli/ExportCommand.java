@@ -61,7 +61,7 @@ final class ExportCommand implements Callable<Integer> {
           TrainingSettings.class);
       String name = names.isEmpty() ? run.toAbsolutePath().normalize().getFileName().toString()
           : names.get(i);
-      members.add(new EnsembleWriter.Member(name, settings, checkpointOf(run),
+      members.add(EnsembleWriter.Member.trained(name, settings, checkpointOf(run),
           weights.isEmpty() ? 1.0 : weights.get(i)));
     }
     EnsembleManifest manifest = EnsembleWriter.write(out, version, members);

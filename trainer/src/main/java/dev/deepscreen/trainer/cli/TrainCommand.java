@@ -5,6 +5,12 @@ import dev.deepscreen.trainer.train.Distillation;
 import dev.deepscreen.trainer.train.Optimizer;
 import dev.deepscreen.trainer.train.Trainer;
 import dev.deepscreen.trainer.train.TrainingSettings;
+import dev.deepscreen.trainer.model.Architecture;
+import dev.deepscreen.trainer.pretrained.PyTorchImport;
+import dev.deepscreen.trainer.pretrained.Sha256;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -110,6 +116,17 @@ final class TrainCommand implements Callable<Integer> {
       + " (default: ${DEFAULT-VALUE}).")
   float distillTemperature;
 
+  @Option(names = "--init-from", description = "Start from a PyTorch checkpoint of timm's"
+      + " tf_efficientnet family (the ImageNet weights the reference started from, such as"
+      + " tf_efficientnet_b7_ns-1dbc32de.pth) or a DeepFakeClassifier of the reference, of the"
+      + " same size as --model. The one-logit head starts fresh when the file has none.")
+  Path initFrom;
+
+  @Option(names = "--freeze-until", description = "With --init-from: keep the network up to"
+      + " and including this part as it is (stem, block1 .. block7, top) and train the rest"
+      + " and the head; frozen batch norms keep their statistics.")
+  String freezeUntil;
+
   @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads, 0 for one"
       + " per core; resume with the same number for identical results (default: ${DEFAULT-VALUE}).")
   int threads;
@@ -125,10 +142,30 @@ final class TrainCommand implements Callable<Integer> {
         bnMomentum, polyPower, patience, augment, selfBlend, balance, folds, fold, seed,
         teacher == null ? null : new Distillation(teacher.toAbsolutePath().normalize().toString(),
             distillAlpha, distillTemperature));
+    if (freezeUntil != null && initFrom == null) {
+      throw new IllegalArgumentException("--freeze-until needs --init-from: frozen random"
+          + " layers would learn nothing");
+    }
+    if (initFrom != null) {
+      if (!Files.isRegularFile(initFrom)) {
+        throw new IllegalArgumentException("No checkpoint at " + initFrom);
+      }
+      settings = settings.withPretrained(new TrainingSettings.Pretrained(
+          initFrom.toAbsolutePath().normalize().toString(), Sha256.of(initFrom)),
+          freezeUntil);
+    }
+    Trainer trainer = new Trainer(settings, threads,
+        dev.deepscreen.trainer.augment.Augmenter.reference(size), cli.out, cli.interactive);
+    if (initFrom != null) {
+      // Checked now, before the run folder is made, so that a file of another network leaves
+      // no run behind; read again when a new run starts (a resumed one does not need it).
+      Architecture architecture = settings.architecture();
+      PyTorchImport.initialParameters(initFrom, architecture, cli.out);
+      trainer.startingFrom(() -> PyTorchImport.initialParameters(initFrom, architecture,
+          new PrintStream(OutputStream.nullOutputStream())));
+    }
     long started = System.nanoTime();
-    Trainer.Outcome outcome = new Trainer(settings, threads,
-        dev.deepscreen.trainer.augment.Augmenter.reference(size), cli.out, cli.interactive)
-        .train(CropCache.open(cache), run);
+    Trainer.Outcome outcome = trainer.train(CropCache.open(cache), run);
     cli.out.printf("train: %d epochs, best epoch %d (validation loss %.4f) in %s, %.0f s%n",
         outcome.state().epoch(), outcome.state().bestEpoch(), outcome.state().bestLoss(),
         outcome.best(), (System.nanoTime() - started) / 1e9);

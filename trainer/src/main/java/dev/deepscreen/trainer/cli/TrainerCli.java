@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
     description = "Trains, evaluates and exports the face classifiers of the Deepscreen"
         + " scoring stage.",
     subcommands = {SynthCommand.class, PreprocessCommand.class, TrainCommand.class,
-        EvaluateCommand.class, ExportCommand.class})
+        EvaluateCommand.class, ExportCommand.class, ImportCommand.class,
+        PredictCommand.class})
 public final class TrainerCli {
 
   final PrintStream out;

@@ -1,6 +1,7 @@
 package dev.deepscreen.trainer.model;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
@@ -52,6 +53,37 @@ public enum Architecture {
   public Operand<TFloat32> logits(Layers layers, Operand<TFloat32> images) {
     return this == SMALL ? SmallCnn.logits(layers, images, dropout)
         : EfficientNet.logits(layers, images, width, depth, dropout);
+  }
+
+  /** Whether this is one of EfficientNet B0 to B7. */
+  public boolean isEfficientNet() {
+    return this != SMALL;
+  }
+
+  /**
+   * The MBConv blocks of an EfficientNet, in order.
+   *
+   * @throws IllegalStateException for the small CNN
+   */
+  public List<EfficientNet.Block> blocks() {
+    return EfficientNet.blocks(efficientNetWidth(), depth);
+  }
+
+  /** The channels of an EfficientNet's stem convolution. */
+  public int stemChannels() {
+    return EfficientNet.stemChannels(efficientNetWidth());
+  }
+
+  /** The channels of an EfficientNet's head convolution: the features the logit reads. */
+  public int headChannels() {
+    return EfficientNet.headChannels(efficientNetWidth());
+  }
+
+  private double efficientNetWidth() {
+    if (!isEfficientNet()) {
+      throw new IllegalStateException(id + " is not an EfficientNet");
+    }
+    return width;
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.deepscreen.trainer.model;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 
@@ -11,7 +13,7 @@ import org.tensorflow.types.TFloat32;
  * and depths are scaled from B0's by the paper's coefficients, with Keras's rounding (channels
  * to multiples of 8, repeats up), so B0 has Keras's 4,049,564 parameters without its top.
  */
-final class EfficientNet {
+public final class EfficientNet {
 
   /** B0's stages: kernel, repeats, input and output channels, expansion, stride. */
   private static final int[][] STAGES = {
@@ -26,34 +28,75 @@ final class EfficientNet {
   private static final double SE_RATIO = 0.25;
   private static final float DROP_CONNECT = 0.2f;
 
+  /**
+   * One MBConv block of a scaled network.
+   *
+   * @param name the prefix of its parameters' names: {@code block<stage><letter>}
+   * @param stage its stage, 0 to 6
+   * @param index its position in the stage, from 0
+   * @param kernel the depthwise kernel's side
+   * @param stride the depthwise convolution's stride
+   * @param in input channels
+   * @param out output channels
+   * @param expansion the expansion ratio (1: no expansion convolution)
+   * @param squeezed the squeeze-and-excitation's reduced channels
+   */
+  public record Block(String name, int stage, int index, int kernel, int stride, int in, int out,
+      int expansion, int squeezed) {
+
+    /** Channels of the depthwise convolution. */
+    public int expanded() {
+      return in * expansion;
+    }
+
+    /** Whether the block adds its input to its output. */
+    public boolean residual() {
+      return stride == 1 && in == out;
+    }
+  }
+
   private EfficientNet() {}
 
-  static Operand<TFloat32> logits(Layers layers, Operand<TFloat32> images, double width,
-      double depth, float dropout) {
-    int stem = roundFilters(32, width);
-    Operand<TFloat32> x = layers.conv("stem_conv", images, 3, 2, 3, stem, false);
-    x = layers.swish(layers.batchNorm("stem_bn", x, stem));
+  /** The channels of the stem convolution at {@code width}. */
+  public static int stemChannels(double width) {
+    return roundFilters(32, width);
+  }
 
-    int totalBlocks = 0;
-    for (int[] stage : STAGES) {
-      totalBlocks += roundRepeats(stage[1], depth);
-    }
-    int block = 0;
+  /** The channels of the head convolution, the features the logit is computed from. */
+  public static int headChannels(double width) {
+    return roundFilters(1280, width);
+  }
+
+  /** The MBConv blocks at {@code width} and {@code depth}, in order. */
+  public static List<Block> blocks(double width, double depth) {
+    List<Block> blocks = new ArrayList<>();
     for (int s = 0; s < STAGES.length; s++) {
       int[] stage = STAGES[s];
       int in = roundFilters(stage[2], width);
       int out = roundFilters(stage[3], width);
       int repeats = roundRepeats(stage[1], depth);
       for (int r = 0; r < repeats; r++) {
-        String name = "block" + (s + 1) + (char) ('a' + r);
-        float dropRate = DROP_CONNECT * block / totalBlocks;
-        x = mbConv(layers, name, x, stage[0], r == 0 ? stage[5] : 1, r == 0 ? in : out, out,
-            stage[4], dropRate);
-        block++;
+        int blockIn = r == 0 ? in : out;
+        blocks.add(new Block("block" + (s + 1) + (char) ('a' + r), s, r, stage[0],
+            r == 0 ? stage[5] : 1, blockIn, out, stage[4],
+            Math.max(1, (int) (blockIn * SE_RATIO))));
       }
     }
+    return blocks;
+  }
+
+  static Operand<TFloat32> logits(Layers layers, Operand<TFloat32> images, double width,
+      double depth, float dropout) {
+    int stem = stemChannels(width);
+    Operand<TFloat32> x = layers.conv("stem_conv", images, 3, 2, 3, stem, false);
+    x = layers.swish(layers.batchNorm("stem_bn", x, stem));
+
+    List<Block> blocks = blocks(width, depth);
+    for (int b = 0; b < blocks.size(); b++) {
+      x = mbConv(layers, blocks.get(b), x, DROP_CONNECT * b / blocks.size());
+    }
     int in = roundFilters(320, width);
-    int head = roundFilters(1280, width);
+    int head = headChannels(width);
     x = layers.conv("top_conv", x, 1, 1, in, head, false);
     x = layers.markFeatures(layers.swish(layers.batchNorm("top_bn", x, head)));
     x = layers.globalAveragePool(x, false);
@@ -62,18 +105,21 @@ final class EfficientNet {
     return layers.tf().reshape(logit, layers.tf().constant(new int[] {-1}));
   }
 
-  private static Operand<TFloat32> mbConv(Layers layers, String name, Operand<TFloat32> input,
-      int kernel, int stride, int in, int out, int expansion, float dropRate) {
-    int expanded = in * expansion;
+  private static Operand<TFloat32> mbConv(Layers layers, Block block, Operand<TFloat32> input,
+      float dropRate) {
+    String name = block.name();
+    int in = block.in();
+    int out = block.out();
+    int expanded = block.expanded();
     Operand<TFloat32> x = input;
-    if (expansion != 1) {
+    if (block.expansion() != 1) {
       x = layers.conv(name + "_expand_conv", x, 1, 1, in, expanded, false);
       x = layers.swish(layers.batchNorm(name + "_expand_bn", x, expanded));
     }
-    x = layers.depthwise(name + "_dwconv", x, kernel, stride, expanded);
+    x = layers.depthwise(name + "_dwconv", x, block.kernel(), block.stride(), expanded);
     x = layers.swish(layers.batchNorm(name + "_bn", x, expanded));
 
-    int squeezed = Math.max(1, (int) (in * SE_RATIO));
+    int squeezed = block.squeezed();
     Operand<TFloat32> se = layers.globalAveragePool(x, true);
     se = layers.swish(layers.conv(name + "_se_reduce", se, 1, 1, expanded, squeezed, true));
     se = layers.tf().math.sigmoid(layers.conv(name + "_se_expand", se, 1, 1, squeezed, expanded,
@@ -82,7 +128,7 @@ final class EfficientNet {
 
     x = layers.conv(name + "_project_conv", x, 1, 1, expanded, out, false);
     x = layers.batchNorm(name + "_project_bn", x, out);
-    if (stride == 1 && in == out) {
+    if (block.residual()) {
       x = layers.tf().math.add(layers.dropout(x, dropRate, true), input);
     }
     return x;

@@ -2,6 +2,7 @@ package dev.deepscreen.trainer.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -28,6 +29,7 @@ public final class Layers {
   private final float bnMomentum;
   private final float bnEpsilon;
   private final Operand<TInt64> noiseSeed;
+  private final Predicate<String> frozen;
   private final List<Op> updates = new ArrayList<>();
   private int noiseIndex;
   private Operand<TFloat32> lastFeatures;
@@ -39,6 +41,16 @@ public final class Layers {
    */
   public Layers(Ops tf, Parameters parameters, boolean training, float bnMomentum,
       float bnEpsilon, Operand<TInt64> noiseSeed) {
+    this(tf, parameters, training, bnMomentum, bnEpsilon, noiseSeed, Freezing.NONE);
+  }
+
+  /**
+   * Layers of which those {@code frozen} names keep their parameters: made as state, not
+   * trainable, and a frozen batch norm normalises with its moving averages even in training.
+   */
+  public Layers(Ops tf, Parameters parameters, boolean training, float bnMomentum,
+      float bnEpsilon, Operand<TInt64> noiseSeed, Predicate<String> frozen) {
+    this.frozen = frozen;
     this.tf = tf;
     this.parameters = parameters;
     this.training = training;
@@ -74,12 +86,11 @@ public final class Layers {
   /** A convolution with {@code SAME} padding, without bias unless asked. */
   public Operand<TFloat32> conv(String name, Operand<TFloat32> x, int kernel, int stride,
       int in, int out, boolean bias) {
-    Operand<TFloat32> w = parameters.trainable(name + "/kernel",
-        new long[] {kernel, kernel, in, out}, Init.CONV, true);
+    Operand<TFloat32> w = weight(name + "/kernel", new long[] {kernel, kernel, in, out},
+        Init.CONV, true);
     Operand<TFloat32> y = tf.nn.conv2d(x, w, stride(stride), "SAME");
     if (bias) {
-      y = tf.nn.biasAdd(y, parameters.trainable(name + "/bias", new long[] {out}, Init.ZEROS,
-          false));
+      y = tf.nn.biasAdd(y, weight(name + "/bias", new long[] {out}, Init.ZEROS, false));
     }
     return y;
   }
@@ -87,7 +98,7 @@ public final class Layers {
   /** A depthwise convolution (one filter per channel) with {@code SAME} padding. */
   public Operand<TFloat32> depthwise(String name, Operand<TFloat32> x, int kernel, int stride,
       int channels) {
-    Operand<TFloat32> w = parameters.trainable(name + "/depthwise_kernel",
+    Operand<TFloat32> w = weight(name + "/depthwise_kernel",
         new long[] {kernel, kernel, channels, 1}, Init.CONV, true);
     return tf.nn.depthwiseConv2dNative(x, w, stride(stride), "SAME");
   }
@@ -95,12 +106,12 @@ public final class Layers {
   /** Batch normalisation over the channels. */
   public Operand<TFloat32> batchNorm(String name, Operand<TFloat32> x, int channels) {
     long[] shape = {channels};
-    Operand<TFloat32> gamma = parameters.trainable(name + "/gamma", shape, Init.ONES, false);
-    Operand<TFloat32> beta = parameters.trainable(name + "/beta", shape, Init.ZEROS, false);
+    Operand<TFloat32> gamma = weight(name + "/gamma", shape, Init.ONES, false);
+    Operand<TFloat32> beta = weight(name + "/beta", shape, Init.ZEROS, false);
     Operand<TFloat32> movingMean = parameters.state(name + "/moving_mean", shape, Init.ZEROS);
     Operand<TFloat32> movingVariance = parameters.state(name + "/moving_variance", shape,
         Init.ONES);
-    if (!training) {
+    if (!training || frozen.test(name)) {
       return tf.nn.fusedBatchNorm(x, gamma, beta, movingMean, movingVariance,
           FusedBatchNorm.epsilon(bnEpsilon), FusedBatchNorm.isTraining(false)).y();
     }
@@ -110,6 +121,12 @@ public final class Layers {
     updates.add(movingAverage(movingMean, bn.batchMean()));
     updates.add(movingAverage(movingVariance, bn.batchVariance()));
     return bn.y();
+  }
+
+  /** A weight: trainable, unless its layer is frozen. */
+  private Operand<TFloat32> weight(String name, long[] shape, Init init, boolean decays) {
+    return frozen.test(name) ? parameters.state(name, shape, init)
+        : parameters.trainable(name, shape, init, decays);
   }
 
   private Op movingAverage(Operand<TFloat32> average, Operand<TFloat32> batch) {
@@ -130,10 +147,8 @@ public final class Layers {
 
   /** A dense layer with bias. */
   public Operand<TFloat32> dense(String name, Operand<TFloat32> x, int in, int out) {
-    Operand<TFloat32> w = parameters.trainable(name + "/kernel", new long[] {in, out},
-        Init.DENSE, true);
-    Operand<TFloat32> b = parameters.trainable(name + "/bias", new long[] {out}, Init.ZEROS,
-        false);
+    Operand<TFloat32> w = weight(name + "/kernel", new long[] {in, out}, Init.DENSE, true);
+    Operand<TFloat32> b = weight(name + "/bias", new long[] {out}, Init.ZEROS, false);
     return tf.nn.biasAdd(tf.linalg.matMul(x, w), b);
   }
 

@@ -22,10 +22,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -118,7 +115,7 @@ public final class WeightsDownloader {
     String expected = expectedSha256 == null ? null : sha256Argument(expectedSha256);
     String name = target.getFileName().toString();
     if (Files.exists(target)) {
-      String existing = sha256(target);
+      String existing = Sha256.of(target);
       if (expected == null || existing.equals(expected)) {
         progress.println(name + ": already downloaded, SHA-256 " + existing);
         return existing;
@@ -132,7 +129,7 @@ public final class WeightsDownloader {
       Files.createDirectories(folder);
     }
     download(uri, part, name);
-    String actual = sha256(part);
+    String actual = Sha256.of(part);
     long size = Files.size(part);
     if (expected != null && !actual.equals(expected)) {
       Files.delete(part);
@@ -303,22 +300,6 @@ public final class WeightsDownloader {
       throw new IllegalArgumentException("Not a SHA-256 (64 hex digits): " + hex);
     }
     return lower;
-  }
-
-  private static String sha256(Path file) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("Every Java runtime has SHA-256", e);
-    }
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[BUFFER_SIZE];
-      for (int n; (n = in.read(buffer)) >= 0; ) {
-        digest.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 
   private static String seconds(Duration duration) {

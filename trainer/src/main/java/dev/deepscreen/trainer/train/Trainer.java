@@ -60,6 +60,14 @@ public final class Trainer {
   private final CropTransform augmentation;
   private final PrintStream out;
   private final boolean interactive;
+  private InitialParameters initial;
+
+  /** Parameter values a new run starts from, read when the run starts. */
+  @FunctionalInterface
+  public interface InitialParameters {
+    /** The values by parameter name; those it leaves out keep their random start. */
+    java.util.Map<String, float[]> read() throws IOException;
+  }
 
   /**
    * @param threads TensorFlow's threads (0: one per core); a resumed run is identical only with
@@ -73,6 +81,15 @@ public final class Trainer {
     this.augmentation = augmentation;
     this.out = out;
     this.interactive = interactive;
+  }
+
+  /**
+   * Starts a new run from {@code parameters} (pretrained weights) instead of random values; a
+   * resumed run continues from its checkpoint and does not read them.
+   */
+  public Trainer startingFrom(InitialParameters parameters) {
+    this.initial = parameters;
+    return this;
   }
 
   /** Trains, or resumes, the run in {@code runFolder} on {@code cache}'s faces. */
@@ -348,6 +365,13 @@ public final class Trainer {
       deleteTree(folder); // an epoch interrupted while being saved
     }
     graph.initialize();
+    if (initial != null) {
+      java.util.Map<String, float[]> values = initial.read();
+      graph.assign(values);
+      out.printf("train: starting from %d pretrained parameters of %s%s%n", values.size(),
+          settings.initFrom() == null ? "the given weights" : settings.initFrom().file(),
+          values.containsKey("logit/kernel") ? "" : "; the head starts fresh");
+    }
     return new RunState(0, 0, 0, Double.NaN, 0, false, List.of());
   }
 

@@ -15,6 +15,7 @@ import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -47,6 +48,7 @@ public final class TrainingGraph implements AutoCloseable {
   private static final float ADAM_EPSILON = 1e-7f;
 
   private final Graph graph;
+  private final Ops ops;
   private final Session session;
   private final Optimizer optimizer;
   private final VariableParameters parameters;
@@ -74,6 +76,7 @@ public final class TrainingGraph implements AutoCloseable {
     graph = new Graph();
     try {
       Ops tf = Ops.create(graph);
+      ops = tf;
       images = tf.withName("image").placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(-1, size, size, 3)));
       labels = tf.withName("label").placeholder(TFloat32.class,
@@ -89,7 +92,7 @@ public final class TrainingGraph implements AutoCloseable {
       parameters = new VariableParameters(tf, settings.seed());
 
       Layers trainLayers = new Layers(tf.withSubScope("train"), parameters, true,
-          settings.bnMomentum(), TrainingSettings.BN_EPSILON, noiseSeed);
+          settings.bnMomentum(), TrainingSettings.BN_EPSILON, noiseSeed, settings.freezing());
       Operand<TFloat32> logits = architecture.logits(trainLayers, images);
       float smoothing = settings.labelSmoothing();
       Operand<TFloat32> targets = tf.math.add(tf.math.mul(labels, tf.constant(1 - smoothing)),
@@ -130,7 +133,7 @@ public final class TrainingGraph implements AutoCloseable {
       trainStep = tf.withControlDependencies(applies).withName("train_step").noOp();
 
       Layers inferenceLayers = new Layers(tf.withSubScope("infer"), parameters, false,
-          settings.bnMomentum(), TrainingSettings.BN_EPSILON, noiseSeed);
+          settings.bnMomentum(), TrainingSettings.BN_EPSILON, noiseSeed, settings.freezing());
       inferenceLogits = tf.withName("inference_logits").identity(
           architecture.logits(inferenceLayers, images));
 
@@ -213,6 +216,38 @@ public final class TrainingGraph implements AutoCloseable {
   /** Sets every variable to its initial value. */
   public void initialize() {
     session.initialize();
+  }
+
+  /**
+   * Sets the network parameters named in {@code values} (pretrained weights, in the layout
+   * {@link #parameterValues()} gives); the others keep their values.
+   *
+   * @throws IllegalArgumentException naming a parameter the network does not have or whose
+   *     size differs
+   */
+  public void assign(Map<String, float[]> values) {
+    Map<String, VariableParameters.Entry> entries = parameters.entries();
+    for (Map.Entry<String, float[]> value : values.entrySet()) {
+      VariableParameters.Entry entry = entries.get(value.getKey());
+      if (entry == null) {
+        throw new IllegalArgumentException("The network has no parameter " + value.getKey());
+      }
+      Shape shape = Shape.of(entry.shape());
+      if (shape.size() != value.getValue().length) {
+        throw new IllegalArgumentException(value.getKey() + " has " + value.getValue().length
+            + " values, the network's is " + shape);
+      }
+      // One placeholder and assignment per parameter, run once: the values are fed, not
+      // copied into the graph as constants.
+      Ops scope = ops.withSubScope("assign");
+      Placeholder<TFloat32> input = scope.placeholder(TFloat32.class,
+          Placeholder.shape(shape));
+      Operand<TFloat32> assignment = scope.assign(entry.variable(), input);
+      try (TFloat32 tensor = TFloat32.tensorOf(shape,
+          DataBuffers.of(value.getValue(), true, false))) {
+        session.runner().feed(input, tensor).addTarget(assignment).run().close();
+      }
+    }
   }
 
   /** One optimisation step on a batch of a run without distillation; see the full form. */

@@ -1,8 +1,11 @@
 package dev.deepscreen.trainer.train;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.deepscreen.trainer.model.Architecture;
+import dev.deepscreen.trainer.model.Freezing;
 import java.util.Objects;
 
 /**
@@ -30,6 +33,9 @@ import java.util.Objects;
  * @param fold the validation fold
  * @param seed the seed of the folds, initial weights, order, dropout and augmentation
  * @param distillation the teacher and how much it counts, or null to learn from labels only
+ * @param initFrom the PyTorch checkpoint the network starts from, or null for random weights
+ * @param freezeUntil the last part of the network that does not train ({@link Freezing}), or
+ *     null to train everything
  */
 public record TrainingSettings(
     @JsonProperty("model") String model,
@@ -50,14 +56,35 @@ public record TrainingSettings(
     @JsonProperty("folds") int folds,
     @JsonProperty("fold") int fold,
     @JsonProperty("seed") long seed,
-    @JsonProperty("distillation") Distillation distillation) {
+    @JsonProperty("distillation") Distillation distillation,
+    @JsonProperty("init_from") @JsonInclude(JsonInclude.Include.NON_NULL) Pretrained initFrom,
+    @JsonProperty("freeze_until") @JsonInclude(JsonInclude.Include.NON_NULL)
+    String freezeUntil) {
 
   /** Batch norm's epsilon (Keras's EfficientNet). */
   public static final float BN_EPSILON = 1e-3f;
 
+  /**
+   * Pretrained weights a run starts from.
+   *
+   * @param file the checkpoint's absolute path
+   * @param sha256 its SHA-256: a resumed run must be given the same file
+   */
+  public record Pretrained(@JsonProperty("file") String file,
+      @JsonProperty("sha256") String sha256) {
+    public Pretrained {
+      Objects.requireNonNull(file, "file");
+      Objects.requireNonNull(sha256, "sha256");
+    }
+  }
+
+  @JsonCreator
   public TrainingSettings {
     Objects.requireNonNull(optimizer, "optimizer");
     Architecture.parse(model);
+    if (freezeUntil != null) {
+      Freezing.of(Architecture.parse(model), freezeUntil);
+    }
     check(inputSize >= 32 && inputSize <= 1024, "input size in [32, 1024]", inputSize);
     check(batchSize >= 2, "batch size at least 2 (batch norm)", batchSize);
     check(epochs >= 1, "at least 1 epoch", epochs);
@@ -79,6 +106,17 @@ public record TrainingSettings(
     }
   }
 
+  /** Settings of a run from random weights, training every layer. */
+  public TrainingSettings(String model, int inputSize, int batchSize, int epochs,
+      Optimizer optimizer, float learningRate, float momentum, float weightDecay,
+      float labelSmoothing, float bnMomentum, float polyPower, int patience, boolean augment,
+      boolean selfBlend, boolean balance, int folds, int fold, long seed,
+      Distillation distillation) {
+    this(model, inputSize, batchSize, epochs, optimizer, learningRate, momentum, weightDecay,
+        labelSmoothing, bnMomentum, polyPower, patience, augment, selfBlend, balance, folds, fold,
+        seed, distillation, null, null);
+  }
+
   /** The reference's recipe with the CPU default model. */
   public static TrainingSettings defaults() {
     return new TrainingSettings(Architecture.SMALL.id(), 128, 32, 30, Optimizer.SGD, 0.01f,
@@ -89,7 +127,23 @@ public record TrainingSettings(
   public TrainingSettings withDistillation(Distillation distillation) {
     return new TrainingSettings(model, inputSize, batchSize, epochs, optimizer, learningRate,
         momentum, weightDecay, labelSmoothing, bnMomentum, polyPower, patience, augment,
-        selfBlend, balance, folds, fold, seed, distillation);
+        selfBlend, balance, folds, fold, seed, distillation, initFrom, freezeUntil);
+  }
+
+  /**
+   * These settings starting from {@code initFrom} (null: random weights) with the network up
+   * to {@code freezeUntil} frozen (null: nothing).
+   */
+  public TrainingSettings withPretrained(Pretrained initFrom, String freezeUntil) {
+    return new TrainingSettings(model, inputSize, batchSize, epochs, optimizer, learningRate,
+        momentum, weightDecay, labelSmoothing, bnMomentum, polyPower, patience, augment,
+        selfBlend, balance, folds, fold, seed, distillation, initFrom, freezeUntil);
+  }
+
+  /** Which parameters do not train. */
+  @JsonIgnore
+  public Freezing freezing() {
+    return freezeUntil == null ? Freezing.NONE : Freezing.of(architecture(), freezeUntil);
   }
 
   @JsonIgnore

@@ -31,7 +31,7 @@ public final class UntrainedEnsemble {
       graph.save(Checkpoints.prefix(checkpoint));
     }
     EnsembleWriter.write(out, "untrained-" + architecture + "-" + size,
-        List.of(new EnsembleWriter.Member(architecture, settings, checkpoint, 1.0)));
+        List.of(EnsembleWriter.Member.trained(architecture, settings, checkpoint, 1.0)));
     System.out.println("wrote " + out);
   }
 }

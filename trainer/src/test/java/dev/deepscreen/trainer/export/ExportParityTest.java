@@ -52,7 +52,7 @@ class ExportParityTest {
       }
     }
     EnsembleWriter.write(dir.resolve("ensemble"), "test-1",
-        List.of(new EnsembleWriter.Member("small-fold0", SETTINGS, dir.resolve("ckpt"), 1.0)));
+        List.of(EnsembleWriter.Member.trained("small-fold0", SETTINGS, dir.resolve("ckpt"), 1.0)));
   }
 
   static TFloat32 images(long seed, int batch) {
@@ -122,7 +122,7 @@ class ExportParityTest {
   @Test
   void refusesToWriteIntoAFolderThatHoldsFiles() {
     assertThatThrownBy(() -> EnsembleWriter.write(dir.resolve("ensemble"), "x",
-        List.of(new EnsembleWriter.Member("m", SETTINGS, dir.resolve("ckpt"), 1.0))))
+        List.of(EnsembleWriter.Member.trained("m", SETTINGS, dir.resolve("ckpt"), 1.0))))
         .hasMessageContaining("is not empty");
   }
 }

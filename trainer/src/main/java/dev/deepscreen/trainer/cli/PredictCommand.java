@@ -1,0 +1,137 @@
+package dev.deepscreen.trainer.cli;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.deepscreen.streams.inference.Ensemble;
+import dev.deepscreen.streams.inference.TensorFlowOptions;
+import dev.deepscreen.streams.strategy.EnsembleModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TFloat32;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "predict", description = {
+    "Scores face images (crops of one face each, as the extraction stage makes them) with an"
+        + " ensemble folder, preprocessed exactly as the scoring stage does, and prints one JSON"
+        + " line per image: each model's logit and probability, and the ensemble's probability"
+        + " (the weighted mean of the models'). An image that cannot be read gets a line with"
+        + " its error, and the command exits with 1."})
+final class PredictCommand implements Callable<Integer> {
+  @ParentCommand
+  TrainerCli cli;
+
+  @Option(names = "--ensemble", required = true,
+      description = "Ensemble folder (ensemble.json and its models), as export or import"
+          + " writes it.")
+  Path ensemble;
+
+  @Option(names = "--batch-size", defaultValue = "8",
+      description = "Faces per model call (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--threads", defaultValue = "0",
+      description = "TensorFlow threads, 0 for one per core (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Face images (JPEG, PNG...).")
+  List<Path> images;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Override
+  public Integer call() throws Exception {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("--batch-size must be at least 1: " + batchSize);
+    }
+    boolean failed = false;
+    try (Ensemble loaded = Ensemble.load(ensemble,
+        new TensorFlowOptions(TensorFlowOptions.Device.GPU, threads, 1, false))) {
+      for (int start = 0; start < images.size(); start += batchSize) {
+        List<Path> chunk = images.subList(start, Math.min(images.size(), start + batchSize));
+        List<Mat> faces = new ArrayList<>();
+        List<Path> read = new ArrayList<>();
+        try {
+          for (Path image : chunk) {
+            try {
+              faces.add(decode(image));
+              read.add(image);
+            } catch (IOException | IllegalArgumentException e) {
+              failed = true;
+              cli.out.println(JSON.writeValueAsString(JSON.createObjectNode()
+                  .put("image", image.toString()).put("error", e.getMessage())));
+            }
+          }
+          if (!faces.isEmpty()) {
+            print(loaded, read, score(loaded, faces));
+          }
+        } finally {
+          faces.forEach(Mat::close);
+        }
+      }
+    }
+    return failed ? TrainerCli.FAILED : 0;
+  }
+
+  private static Mat decode(Path image) throws IOException {
+    if (!Files.isRegularFile(image)) {
+      throw new IOException("no such file");
+    }
+    Mat face;
+    try (Mat bytes = new Mat(Files.readAllBytes(image))) {
+      face = imdecode(bytes, IMREAD_COLOR);
+    }
+    if (face.empty()) {
+      face.close();
+      throw new IllegalArgumentException("not an image OpenCV can decode");
+    }
+    return face;
+  }
+
+  /** The logits of every face, {@code [model][face]}. */
+  private static float[][] score(Ensemble ensemble, List<Mat> faces) {
+    List<Ensemble.Member> members = ensemble.members();
+    float[][] logits = new float[members.size()][];
+    for (int m = 0; m < members.size(); m++) {
+      Ensemble.Member member = members.get(m);
+      int size = member.preprocessor().inputSize();
+      try (TFloat32 batch = TFloat32.tensorOf(Shape.of(faces.size(), size, size, 3))) {
+        for (int i = 0; i < faces.size(); i++) {
+          member.preprocessor().write(faces.get(i), batch, i);
+        }
+        logits[m] = member.model().logits(batch);
+      }
+    }
+    return logits;
+  }
+
+  private void print(Ensemble ensemble, List<Path> images, float[][] logits)
+      throws IOException {
+    List<EnsembleModel> models = ensemble.models();
+    for (int i = 0; i < images.size(); i++) {
+      ObjectNode line = JSON.createObjectNode().put("image", images.get(i).toString());
+      ArrayNode perModel = line.putArray("models");
+      double[] probabilities = new double[models.size()];
+      for (int m = 0; m < models.size(); m++) {
+        float logit = logits[m][i];
+        probabilities[m] = 1 / (1 + Math.exp(-logit));
+        perModel.addObject().put("name", models.get(m).name()).put("logit", logit)
+            .put("probability", probabilities[m]);
+      }
+      line.put("probability", EnsembleModel.weightedMean(models, probabilities));
+      cli.out.println(JSON.writeValueAsString(line));
+    }
+  }
+}
