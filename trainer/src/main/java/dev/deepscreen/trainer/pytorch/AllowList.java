@@ -1,5 +1,7 @@
 package dev.deepscreen.trainer.pytorch;
 
+import static dev.deepscreen.trainer.pytorch.PickleValues.describe;
+
 import dev.deepscreen.trainer.pytorch.Global.Kind;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +26,8 @@ final class AllowList {
   private static final Set<String> OPAQUE = Set.of(
       "numpy.core.multiarray.scalar", "numpy._core.multiarray.scalar", "numpy.dtype",
       "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct",
-      "numpy.ndarray", "torch.device", "torch.Size", "argparse.Namespace", "builtins.set",
-      "builtins.frozenset");
+      "numpy.ndarray", "numpy.core.numeric._frombuffer", "numpy._core.numeric._frombuffer",
+      "torch.device", "torch.Size", "argparse.Namespace", "builtins.set", "builtins.frozenset");
 
   /** Python 2 names that Python 3's unpickler also maps. */
   private static final Map<String, String> PYTHON2_MODULES = Map.of(
@@ -98,7 +100,7 @@ final class AllowList {
     } else if (!(target instanceof Map) && !(target instanceof TorchTensor)) {
       // A state dict's attributes (its _metadata) and a tensor's Python attributes are not part
       // of the values this reader returns, so they are dropped; anything else is malformed.
-      throw new CheckpointException("BUILD gives state to " + Unpickler.describe(target));
+      throw new CheckpointException("BUILD gives state to " + describe(target));
     }
   }
 
@@ -107,7 +109,7 @@ final class AllowList {
       return global;
     }
     throw new CheckpointException(
-        opcode + " applies " + Unpickler.describe(callable) + ", not an allowed global");
+        opcode + " applies " + describe(callable) + ", not an allowed global");
   }
 
   private static Map<Object, Object> orderedDict(Tuple args) throws CheckpointException {
@@ -119,16 +121,16 @@ final class AllowList {
       for (Object pair : pairs) {
         List<?> items = pair instanceof Tuple t ? t.items() : pair instanceof List<?> l ? l : null;
         if (items == null || items.size() != 2) {
-          throw new CheckpointException(
-              "collections.OrderedDict expects (key, value) pairs, got " + Unpickler.describe(pair));
+          throw new CheckpointException("collections.OrderedDict expects (key, value) pairs, got "
+              + describe(pair));
         }
-        Unpickler.requireHashable(items.get(0));
+        PickleValues.requireHashable(items.get(0));
         map.put(items.get(0), items.get(1));
       }
       return map;
     }
     throw new CheckpointException("collections.OrderedDict called with " + args.size()
-        + " arguments: " + Unpickler.describe(args));
+        + " arguments: " + describe(args));
   }
 
   private TorchTensor rebuildTensor(Global global, Tuple args, int arity)
@@ -141,7 +143,7 @@ final class AllowList {
     }
     if (!(args.get(0) instanceof StorageRef storage)) {
       throw new CheckpointException(
-          function + " expects a storage first, got " + Unpickler.describe(args.get(0)));
+          function + " expects a storage first, got " + describe(args.get(0)));
     }
     long offset = nonNegative(args.get(1), function + " storage offset");
     long[] shape = dimensions(args.get(2), function + " size");
@@ -161,7 +163,7 @@ final class AllowList {
       throws CheckpointException {
     if (args.size() != arity || !(args.get(0) instanceof TorchTensor tensor)) {
       throw new CheckpointException(global.dottedName() + " expects a tensor and "
-          + (arity - 1) + " more arguments, got " + Unpickler.describe(args));
+          + (arity - 1) + " more arguments, got " + describe(args));
     }
     return tensor;
   }
@@ -171,7 +173,7 @@ final class AllowList {
     if (args.size() != 2 || !(args.get(0) instanceof String text)
         || !(args.get(1) instanceof String encoding) || !LATIN1.contains(encoding.toLowerCase())) {
       throw new CheckpointException("_codecs.encode is allowed only as (str, 'latin1'), got "
-          + Unpickler.describe(args));
+          + describe(args));
     }
     byte[] bytes = new byte[text.length()];
     for (int i = 0; i < bytes.length; i++) {
@@ -189,14 +191,14 @@ final class AllowList {
     if (value instanceof Long number && number >= 0) {
       return number;
     }
-    throw new CheckpointException(what + " is " + Unpickler.describe(value)
+    throw new CheckpointException(what + " is " + describe(value)
         + ", not a non-negative integer");
   }
 
   private static long[] dimensions(Object value, String what) throws CheckpointException {
     List<?> items = value instanceof Tuple t ? t.items() : value instanceof List<?> l ? l : null;
     if (items == null) {
-      throw new CheckpointException(what + " is " + Unpickler.describe(value) + ", not a tuple");
+      throw new CheckpointException(what + " is " + describe(value) + ", not a tuple");
     }
     long[] dims = new long[items.size()];
     for (int i = 0; i < dims.length; i++) {

@@ -57,12 +57,12 @@ final class ByteInput {
     windowLimit = null;
   }
 
-  int readUnsignedByte() throws CheckpointException {
-    require(1, "a byte");
+  int readUnsignedByte(String what) throws CheckpointException {
+    require(1, what);
     try {
       int b = in.read();
       if (b < 0) {
-        throw shortRead(1, "a byte");
+        throw shortRead(1, what);
       }
       position++;
       return b;
@@ -115,7 +115,7 @@ final class ByteInput {
   String readLine(String what) throws CheckpointException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     while (true) {
-      int b = readUnsignedByte();
+      int b = readUnsignedByte(what);
       if (b == '\n') {
         return line.toString(StandardCharsets.UTF_8);
       }
@@ -131,7 +131,7 @@ final class ByteInput {
     long inFile = length - position;
     if (count > inFile) {
       throw new CheckpointException("truncated: " + what + " needs " + count
-          + " bytes but only " + inFile + " remain");
+          + (count == 1 ? " byte" : " bytes") + " but only " + inFile + " remain");
     }
     if (count > windowEnd - position) {
       throw new CheckpointException(what + " needs " + count + " bytes, past the limit "

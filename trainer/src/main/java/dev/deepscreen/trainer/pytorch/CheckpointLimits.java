@@ -8,7 +8,8 @@ package dev.deepscreen.trainer.pytorch;
  *     pickles) may take
  * @param maxMemoEntries the most objects a pickle may keep in its memo
  * @param maxNestingDepth the deepest nesting of marks while unpickling and of containers in the
- *     result
+ *     result; the result is walked recursively, so a very large value can exhaust a small thread
+ *     stack (which is then reported as a CheckpointException too)
  * @param maxStackItems the most items on the unpickler's stack at once
  * @param maxContainerSize the most items in one list, tuple, dict or set
  * @param maxTensors the most tensors in one file
@@ -36,11 +37,11 @@ public record CheckpointLimits(
   /**
    * Limits that fit training checkpoints of large image models with their optimizer state (an
    * EfficientNet-B7 checkpoint is about 270 MB): 256 MiB per pickle, a million memo entries and
-   * stack items, nesting 1,000 deep, 16 million items per container, 100,000 tensors and 2 GiB of
-   * tensor data.
+   * stack items, nesting 100 deep (checkpoints nest a handful of levels), 16 million items per
+   * container, 100,000 tensors and 2 GiB of tensor data.
    */
   public static CheckpointLimits defaults() {
-    return new CheckpointLimits(256L << 20, 1_000_000, 1_000, 1_000_000, 1 << 24, 100_000,
+    return new CheckpointLimits(256L << 20, 1_000_000, 100, 1_000_000, 1 << 24, 100_000,
         2L << 30);
   }
 

@@ -1,5 +1,7 @@
 package dev.deepscreen.trainer.pytorch;
 
+import static dev.deepscreen.trainer.pytorch.PickleValues.describe;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,13 +28,13 @@ final class LegacyFormat {
       ByteInput in = new ByteInput(stream, Files.size(file), String.valueOf(file.getFileName()));
       Object magic = new Unpickler(in, limits, null).load();
       if (!MAGIC_NUMBER.equals(magic instanceof Long number ? BigInteger.valueOf(number) : magic)) {
-        throw new CheckpointException("starts with a pickle of " + Unpickler.describe(magic)
+        throw new CheckpointException("starts with a pickle of " + describe(magic)
             + ", not the magic number of a legacy PyTorch checkpoint");
       }
       Object version = new Unpickler(in, limits, null).load();
       if (!Long.valueOf(PROTOCOL_VERSION).equals(version)) {
         throw new CheckpointException("has the legacy protocol version "
-            + Unpickler.describe(version) + ", not " + PROTOCOL_VERSION);
+            + describe(version) + ", not " + PROTOCOL_VERSION);
       }
       Object systemInfo = new Unpickler(in, limits, null).load();
       if (systemInfo instanceof Map<?, ?> info && Boolean.FALSE.equals(info.get("little_endian"))) {
@@ -44,7 +46,7 @@ final class LegacyFormat {
       Object keys = new Unpickler(in, limits, null).load();
       if (!(keys instanceof List<?> keyList)) {
         throw new CheckpointException(
-            "lists its storage keys as " + Unpickler.describe(keys) + ", not a list");
+            "lists its storage keys as " + describe(keys) + ", not a list");
       }
       for (Object key : keyList) {
         readStorage(in, storages, key);
@@ -62,7 +64,7 @@ final class LegacyFormat {
       throws CheckpointException {
     Storage storage = key instanceof String name ? storages.get(name) : null;
     if (storage == null || storage.isLoaded()) {
-      throw new CheckpointException("lists the storage key " + Unpickler.describe(key)
+      throw new CheckpointException("lists the storage key " + describe(key)
           + (storage == null ? ", which no tensor refers to" : " twice"));
     }
     long at = in.position();

@@ -26,7 +26,13 @@ final class PlainValues {
 
   /** {@code path} names the value in messages and names the tensors found in it. */
   Object convert(Object value, String path) throws CheckpointException {
-    return convert(value, path, 1);
+    try {
+      return convert(value, path, 1);
+    } catch (StackOverflowError e) {
+      // Only reachable when maxNestingDepth is set higher than this thread's stack allows.
+      throw new CheckpointException("entry " + abbreviate(path) + " nests containers too deep"
+          + " for this thread's stack; lower maxNestingDepth");
+    }
   }
 
   private Object convert(Object value, String path, int depth) throws CheckpointException {
@@ -53,11 +59,11 @@ final class PlainValues {
       return done;
     }
     if (depth > maxDepth) {
-      throw new CheckpointException("entry " + path + " nests containers deeper than "
-          + maxDepth + " (the maxNestingDepth limit)");
+      throw new CheckpointException("entry " + abbreviate(path) + " nests containers deeper"
+          + " than " + maxDepth + " (the maxNestingDepth limit)");
     }
     if (!inProgress.add(value)) {
-      throw new CheckpointException("entry " + path + " contains itself");
+      throw new CheckpointException("entry " + abbreviate(path) + " contains itself");
     }
     Object result = container(value, path, depth);
     inProgress.remove(value);
@@ -91,5 +97,9 @@ final class PlainValues {
       copy.add(convert(items.get(i), path + "[" + i + "]", depth + 1));
     }
     return Collections.unmodifiableList(copy);
+  }
+
+  private static String abbreviate(String path) {
+    return path.length() <= 100 ? path : path.substring(0, 100) + "...";
   }
 }

@@ -1,5 +1,7 @@
 package dev.deepscreen.trainer.pytorch;
 
+import static dev.deepscreen.trainer.pytorch.PickleValues.describe;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +31,10 @@ public final class PyTorchCheckpoint {
 
   /** How the checkpoint was saved. */
   public enum Format {
-    /** Pickles and raw storages in sequence: torch before 1.6, or saved with
-     * {@code _use_new_zipfile_serialization=False}. */
+    /**
+     * Pickles and raw storages in sequence: torch before 1.6, or saved with {@code
+     * _use_new_zipfile_serialization=False}.
+     */
     LEGACY,
     /** A zip archive of data.pkl and one entry per storage: torch 1.6 and later. */
     ZIP
@@ -94,9 +98,10 @@ public final class PyTorchCheckpoint {
   /**
    * The top-level entries besides the state dict, in file order, as plain values: null, Boolean,
    * Long, BigInteger, Double, String, byte[], List (for lists and tuples), Map, {@link
-   * TorchTensor}, or {@link PythonObject} for anything else allowed, such as numpy scalars.
-   * Empty for a bare state dict; for a top-level dict without a "state_dict" entry, its entries
-   * that are not tensors.
+   * TorchTensor}, or {@link PythonObject} for anything else allowed. A numpy scalar such as
+   * {@code numpy.float64(0.25)} stays a {@code PythonObject} holding its dtype and raw bytes (see
+   * there); nothing here guesses what a metric means. Empty for a bare state dict; for a
+   * top-level dict without a "state_dict" entry, its entries that are not tensors.
    */
   public Map<String, Object> otherEntries() {
     return otherEntries;
@@ -131,7 +136,7 @@ public final class PyTorchCheckpoint {
       throws CheckpointException {
     if (!(top instanceof Map<?, ?> entries)) {
       throw new CheckpointException(
-          "holds " + Unpickler.describe(top) + ", not a dict of tensors");
+          "holds " + describe(top) + ", not a dict of tensors");
     }
     PlainValues values = new PlainValues(limits);
     Map<String, TorchTensor> tensors = new LinkedHashMap<>();
@@ -139,7 +144,7 @@ public final class PyTorchCheckpoint {
     if (entries.containsKey(STATE_DICT)) {
       if (!(entries.get(STATE_DICT) instanceof Map<?, ?> stateDict)) {
         throw new CheckpointException("has a 'state_dict' entry that is "
-            + Unpickler.describe(entries.get(STATE_DICT)) + ", not a dict");
+            + describe(entries.get(STATE_DICT)) + ", not a dict");
       }
       for (Map.Entry<?, ?> entry : stateDict.entrySet()) {
         if (entry.getValue() instanceof TorchTensor) {
@@ -171,7 +176,7 @@ public final class PyTorchCheckpoint {
     if (key instanceof String text) {
       return text;
     }
-    throw new CheckpointException("has the " + what + " " + Unpickler.describe(key)
+    throw new CheckpointException("has the " + what + " " + describe(key)
         + ", not a str");
   }
 

@@ -12,8 +12,11 @@ import java.util.Objects;
  * numpy.core.multiarray.scalar} with the arguments {@code [dtype, bytes]}: the dtype is itself a
  * {@code PythonObject} ({@code numpy.dtype} with arguments {@code ["f8", false, true]} and a state
  * whose second item is the byte order, {@code "<"} or {@code "|"}), and the bytes are the value in
- * that order. Sets are {@code builtins.set} or {@code builtins.frozenset} with one argument, the
- * list of their items. A class referred to but not called has no arguments.
+ * that order. A numpy array pickled with protocol 2 is {@code numpy.core.multiarray._reconstruct}
+ * with the state {@code [1, shape, dtype, fortran order, bytes]}; with protocol 5 it is {@code
+ * numpy.core.numeric._frombuffer} with the arguments {@code [bytes, dtype, shape, order]}. Sets
+ * are {@code builtins.set} or {@code builtins.frozenset} with one argument, the list of their
+ * items. A class referred to but not called has no arguments.
  */
 public record PythonObject(String className, List<Object> args, Object state) {
   public PythonObject {

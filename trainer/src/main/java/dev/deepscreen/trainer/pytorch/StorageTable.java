@@ -1,5 +1,7 @@
 package dev.deepscreen.trainer.pytorch;
 
+import static dev.deepscreen.trainer.pytorch.PickleValues.describe;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Collections;
@@ -35,7 +37,7 @@ final class StorageTable {
   StorageRef resolve(Object id) throws CheckpointException {
     if (!(id instanceof Tuple pid) || pid.size() == 0) {
       throw new CheckpointException(
-          "refuses the persistent id " + Unpickler.describe(id) + " (only storages are allowed)");
+          "refuses the persistent id " + describe(id) + " (only storages are allowed)");
     }
     String type = text(pid.get(0));
     if ("module".equals(type)) {
@@ -43,8 +45,9 @@ final class StorageTable {
           + " whole module object, not a state dict (save and read model.state_dict() instead)");
     }
     if (!"storage".equals(type)) {
-      throw new CheckpointException("refuses the persistent id of type "
-          + Unpickler.describe(pid.get(0)) + " (only storages are allowed)");
+      throw new CheckpointException("refuses a persistent id of kind "
+          + (type == null ? describe(pid.get(0)) : "'" + type + "'")
+          + " (only storages are allowed)");
     }
     if (pid.size() != 5 && pid.size() != 6) {
       throw new CheckpointException(
@@ -52,12 +55,12 @@ final class StorageTable {
     }
     if (!(pid.get(1) instanceof Global cls) || cls.kind() != Global.Kind.STORAGE_CLASS) {
       throw new CheckpointException("holds a storage persistent id whose type is "
-          + Unpickler.describe(pid.get(1)) + ", not a storage class");
+          + describe(pid.get(1)) + ", not a storage class");
     }
     String key = text(pid.get(2));
     if (key == null) {
       throw new CheckpointException("holds a storage persistent id whose key is "
-          + Unpickler.describe(pid.get(2)) + ", not a str");
+          + describe(pid.get(2)) + ", not a str");
     }
     long count = count(pid.get(4), "the element count of storage '" + key + "'");
     Storage storage = declare(key, DType.ofStorageClass(cls.name()), count);
@@ -67,7 +70,7 @@ final class StorageTable {
     }
     // Old torch saved storage views as (view key, offset, size) into the root storage.
     if (!(view instanceof Tuple v) || v.size() != 3) {
-      throw new CheckpointException("holds view metadata " + Unpickler.describe(view)
+      throw new CheckpointException("holds view metadata " + describe(view)
           + " for storage '" + key + "', not (key, offset, size)");
     }
     long offset = count(v.get(1), "the offset of a view of storage '" + key + "'");
@@ -112,7 +115,7 @@ final class StorageTable {
     if (value instanceof Long number && number >= 0) {
       return number;
     }
-    throw new CheckpointException(what + " is " + Unpickler.describe(value)
+    throw new CheckpointException(what + " is " + describe(value)
         + ", not a non-negative integer");
   }
 

@@ -29,8 +29,8 @@ public final class TorchTensor {
         count = Math.multiplyExact(count, size);
       }
     } catch (ArithmeticException e) {
-      throw new CheckpointException(
-          "holds a tensor of shape " + Arrays.toString(shape) + ", more elements than a long counts");
+      throw new CheckpointException("holds a tensor of shape " + Arrays.toString(shape)
+          + ", more elements than a long counts");
     }
     this.elementCount = count;
   }

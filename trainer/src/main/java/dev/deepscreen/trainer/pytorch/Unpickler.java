@@ -1,10 +1,13 @@
 package dev.deepscreen.trainer.pytorch;
 
+import static dev.deepscreen.trainer.pytorch.PickleValues.describe;
+
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -49,7 +52,7 @@ final class Unpickler {
       while (true) {
         long at = in.position();
         try {
-          int opcode = in.readUnsignedByte();
+          int opcode = in.readUnsignedByte("the next opcode");
           if (opcode == '.') {
             return pop();
           }
@@ -66,7 +69,7 @@ final class Unpickler {
   private void execute(int opcode) throws CheckpointException {
     switch (opcode) {
       case 0x80 -> { // PROTO
-        int version = in.readUnsignedByte();
+        int version = in.readUnsignedByte("PROTO");
         if (version > 5) {
           throw new CheckpointException("uses pickle protocol " + version + ", newer than 5");
         }
@@ -119,7 +122,7 @@ final class Unpickler {
       case 't' -> push(Tuple.of(sized(popMark(), "a tuple")));
       case ']' -> push(new ArrayList<>());
       case 'l' -> push(new ArrayList<>(sized(popMark(), "a list")));
-      case 'a' -> append(List.of(pop()));
+      case 'a' -> append(Collections.singletonList(pop()));
       case 'e' -> append(popMark());
       case '}' -> push(new LinkedHashMap<>());
       case 'd' -> {
@@ -130,7 +133,7 @@ final class Unpickler {
       case 's' -> {
         Object value = pop();
         Object key = pop();
-        setItems(top(), List.of(key, value));
+        setItems(top(), Arrays.asList(key, value));
       }
       case 'u' -> {
         List<Object> items = popMark();
@@ -302,7 +305,7 @@ final class Unpickler {
     requireRoom(dict.size(), keysAndValues.size() / 2, "a dict");
     for (int i = 0; i < keysAndValues.size(); i += 2) {
       Object key = keysAndValues.get(i);
-      requireHashable(key);
+      PickleValues.requireHashable(key);
       dict.put(key, keysAndValues.get(i + 1));
     }
   }
@@ -340,28 +343,6 @@ final class Unpickler {
 
   private String latin1(long length, String what) throws CheckpointException {
     return new String(in.readBytes(length, what), StandardCharsets.ISO_8859_1);
-  }
-
-  /**
-   * Keys are kept in Java maps, so only values with stable equality may be keys: None, bool,
-   * numbers, str, bytes and flat tuples of those (enough for any state dict).
-   */
-  static void requireHashable(Object key) throws CheckpointException {
-    if (key instanceof Tuple tuple) {
-      for (Object item : tuple.items()) {
-        if (!isScalar(item)) {
-          throw new CheckpointException("uses a dict key tuple holding " + describe(item));
-        }
-      }
-    } else if (!isScalar(key)) {
-      throw new CheckpointException("uses " + describe(key) + " as a dict key");
-    }
-  }
-
-  private static boolean isScalar(Object value) {
-    return value == null || value instanceof Boolean || value instanceof Long
-        || value instanceof BigInteger || value instanceof Double || value instanceof String
-        || value instanceof byte[];
   }
 
   private static Object littleEndianInt(byte[] bytes) {
@@ -428,41 +409,5 @@ final class Unpickler {
       return tuple;
     }
     throw new CheckpointException(what + " are " + describe(value) + ", not a tuple");
-  }
-
-  /** A short description of a value for messages, never its whole content. */
-  static String describe(Object value) {
-    if (value == null) {
-      return "None";
-    } else if (value instanceof Boolean b) {
-      return "the bool " + (b ? "True" : "False");
-    } else if (value instanceof Long || value instanceof BigInteger) {
-      return "the int " + abbreviate(value.toString());
-    } else if (value instanceof Double d) {
-      return "the float " + d;
-    } else if (value instanceof String s) {
-      return "the str '" + abbreviate(s) + "'";
-    } else if (value instanceof byte[] bytes) {
-      return "bytes of length " + bytes.length;
-    } else if (value instanceof Tuple t) {
-      return "a tuple of " + t.size();
-    } else if (value instanceof List<?> l) {
-      return "a list of " + l.size();
-    } else if (value instanceof Map<?, ?> m) {
-      return "a dict of " + m.size();
-    } else if (value instanceof Global g) {
-      return "the global " + g.dottedName();
-    } else if (value instanceof StorageRef s) {
-      return "storage '" + s.storage().key() + "'";
-    } else if (value instanceof TorchTensor) {
-      return "a tensor";
-    } else if (value instanceof PendingObject p) {
-      return "a " + p.className + " object";
-    }
-    return "a " + value.getClass().getSimpleName();
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
   }
 }

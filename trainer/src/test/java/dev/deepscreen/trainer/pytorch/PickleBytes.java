@@ -93,7 +93,10 @@ final class PickleBytes {
     return out.toByteArray();
   }
 
-  /** A zip checkpoint: {@code <folder>/data.pkl}, the storages and any extra entries. */
+  /**
+   * A zip checkpoint: {@code <folder>/data.pkl}, the storages as {@code <folder>/data/<key>} and
+   * extra entries by their full names.
+   */
   static Path zip(Path file, String folder, byte[] dataPkl, Map<String, byte[]> storages,
       Map<String, byte[]> extra) throws IOException {
     try (OutputStream stream = Files.newOutputStream(file);
@@ -103,7 +106,7 @@ final class PickleBytes {
         entry(zip, folder + "/data/" + storage.getKey(), storage.getValue());
       }
       for (Map.Entry<String, byte[]> e : extra.entrySet()) {
-        entry(zip, folder + "/" + e.getKey(), e.getValue());
+        entry(zip, e.getKey(), e.getValue());
       }
     }
     return file;

@@ -70,12 +70,12 @@ class PyTorchCheckpointTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"wrapped_zip.pt", "wrapped_legacy.pt"})
+  @ValueSource(strings = {"wrapped_zip.pt", "wrapped_legacy.pt", "wrapped_protocol5_zip.pt"})
   void readsTheWrapperEntriesAsPlainValues(String name) throws Exception {
     Map<String, Object> other = PyTorchCheckpoint.read(fixture(name)).otherEntries();
 
-    assertThat(other).containsOnlyKeys("epoch", "bce_best", "note", "nested", "scale");
-    assertThat(other.keySet()).containsExactly("epoch", "bce_best", "note", "nested", "scale");
+    assertThat(other.keySet())
+        .containsExactly("epoch", "bce_best", "note", "nested", "scale", "history");
     assertThat(other.get("epoch")).isEqualTo(3L);
     assertThat(other.get("note")).isEqualTo("text");
     assertThat(other.get("nested"))
@@ -203,6 +203,23 @@ class PyTorchCheckpointTest {
   private static void assertEntries(Object actual, JsonNode expected) {
     if (expected.isObject() && expected.has("tensor")) {
       assertTensor((TorchTensor) actual, expected.get("tensor"), "tensor");
+    } else if (expected.isObject() && expected.has("ndarray")) {
+      assertThat(expected.get("ndarray").asText()).isEqualTo("<f8");
+      PythonObject array = (PythonObject) actual;
+      // Protocol 2: _reconstruct, then BUILD with (version, shape, dtype, fortran, bytes).
+      // Protocol 5: _frombuffer(bytes, dtype, shape, order).
+      List<?> parts = array.className().equals("numpy.core.multiarray._reconstruct")
+          ? (List<?>) array.state()
+          : List.of(0, array.args().get(2), array.args().get(1), false, array.args().get(0));
+      assertThat(array.className()).isIn("numpy.core.multiarray._reconstruct",
+          "numpy.core.numeric._frombuffer");
+      assertThat(parts.get(1)).isEqualTo(List.of(expected.get("shape").get(0).asLong()));
+      assertThat(((PythonObject) parts.get(2)).args()).containsExactly("f8", false, true);
+      ByteBuffer bytes = ByteBuffer.wrap((byte[]) parts.get(4)).order(ByteOrder.LITTLE_ENDIAN);
+      for (JsonNode value : expected.get("values")) {
+        assertThat(bytes.getDouble()).isEqualTo(value.asDouble());
+      }
+      assertThat(bytes.hasRemaining()).isFalse();
     } else if (expected.isObject() && expected.has("numpy")) {
       PythonObject scalar = (PythonObject) actual;
       assertThat(scalar.className()).isEqualTo("numpy.core.multiarray.scalar");
