@@ -1,6 +1,7 @@
 package dev.deepscreen.trainer.pytorch;
 
 import static dev.deepscreen.trainer.pytorch.PickleValues.describe;
+import static dev.deepscreen.trainer.pytorch.PickleValues.shorten;
 
 import dev.deepscreen.trainer.pytorch.Global.Kind;
 import java.util.LinkedHashMap;
@@ -55,15 +56,17 @@ final class AllowList {
     // torch.cuda.*Storage: legacy files saved from a GPU; every storage is read onto the CPU.
     if ((module.equals("torch") || module.equals("torch.cuda")) && name.endsWith("Storage")) {
       if (DType.ofStorageClass(name) == null) {
-        throw new CheckpointException("holds a storage of the unsupported type " + dotted);
+        throw new CheckpointException(
+            "holds a storage of the unsupported type " + shorten(dotted));
       }
       return new Global(module, name, Kind.STORAGE_CLASS);
     }
     if (module.equals("torch.nn") || module.startsWith("torch.nn.")) {
-      throw new CheckpointException("refuses the global " + dotted + ": the file holds a whole"
-          + " module object, not a state dict (save and read model.state_dict() instead)");
+      throw new CheckpointException("refuses the global " + shorten(dotted) + ": the file holds"
+          + " a whole module object, not a state dict (save and read model.state_dict() instead)");
     }
-    throw new CheckpointException("refuses the global " + dotted + " (not a state-dict object)");
+    throw new CheckpointException(
+        "refuses the global " + shorten(dotted) + " (not a state-dict object)");
   }
 
   /** REDUCE: {@code callable(*args)}. */

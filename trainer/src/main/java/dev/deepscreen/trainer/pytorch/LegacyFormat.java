@@ -1,6 +1,7 @@
 package dev.deepscreen.trainer.pytorch;
 
 import static dev.deepscreen.trainer.pytorch.PickleValues.describe;
+import static dev.deepscreen.trainer.pytorch.PickleValues.quote;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -53,7 +54,7 @@ final class LegacyFormat {
       }
       for (Storage storage : storages.storages()) {
         if (!storage.isLoaded()) {
-          throw new CheckpointException("has no data for storage '" + storage.key() + "'");
+          throw new CheckpointException("has no data for storage " + quote(storage.key()));
         }
       }
       return checkpoint;
@@ -76,7 +77,7 @@ final class LegacyFormat {
       }
       storage.load(in.readBytes(storage.byteCount(), "the data"));
     } catch (CheckpointException e) {
-      throw new CheckpointException("storage '" + storage.key() + "' at byte " + at + " of "
+      throw new CheckpointException("storage " + quote(storage.key()) + " at byte " + at + " of "
           + in.name() + ": " + e.getMessage(), e);
     }
   }

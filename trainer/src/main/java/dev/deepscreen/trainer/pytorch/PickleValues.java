@@ -37,11 +37,11 @@ final class PickleValues {
     } else if (value instanceof Boolean b) {
       return "the bool " + (b ? "True" : "False");
     } else if (value instanceof Long || value instanceof BigInteger) {
-      return "the int " + abbreviate(value.toString());
+      return "the int " + shorten(value.toString());
     } else if (value instanceof Double d) {
       return "the float " + d;
     } else if (value instanceof String s) {
-      return "the str '" + abbreviate(s) + "'";
+      return "the str " + quote(s);
     } else if (value instanceof byte[] bytes) {
       return "bytes of length " + bytes.length;
     } else if (value instanceof Tuple t) {
@@ -62,7 +62,13 @@ final class PickleValues {
     return "a " + value.getClass().getSimpleName();
   }
 
-  private static String abbreviate(String text) {
-    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+  /** A str from the file in quotes, shortened: messages name keys, never dump them. */
+  static String quote(String text) {
+    return text == null ? "(unnamed)" : "'" + shorten(text) + "'";
+  }
+
+  /** At most 100 characters of {@code text}. */
+  static String shorten(String text) {
+    return text.length() <= 100 ? text : text.substring(0, 100) + "...";
   }
 }

@@ -1,5 +1,7 @@
 package dev.deepscreen.trainer.pytorch;
 
+import static dev.deepscreen.trainer.pytorch.PickleValues.shorten;
+
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,7 +32,7 @@ final class PlainValues {
       return convert(value, path, 1);
     } catch (StackOverflowError e) {
       // Only reachable when maxNestingDepth is set higher than this thread's stack allows.
-      throw new CheckpointException("entry " + abbreviate(path) + " nests containers too deep"
+      throw new CheckpointException("entry " + shorten(path) + " nests containers too deep"
           + " for this thread's stack; lower maxNestingDepth");
     }
   }
@@ -59,11 +61,11 @@ final class PlainValues {
       return done;
     }
     if (depth > maxDepth) {
-      throw new CheckpointException("entry " + abbreviate(path) + " nests containers deeper"
+      throw new CheckpointException("entry " + shorten(path) + " nests containers deeper"
           + " than " + maxDepth + " (the maxNestingDepth limit)");
     }
     if (!inProgress.add(value)) {
-      throw new CheckpointException("entry " + abbreviate(path) + " contains itself");
+      throw new CheckpointException("entry " + shorten(path) + " contains itself");
     }
     Object result = container(value, path, depth);
     inProgress.remove(value);
@@ -97,9 +99,5 @@ final class PlainValues {
       copy.add(convert(items.get(i), path + "[" + i + "]", depth + 1));
     }
     return Collections.unmodifiableList(copy);
-  }
-
-  private static String abbreviate(String path) {
-    return path.length() <= 100 ? path : path.substring(0, 100) + "...";
   }
 }

@@ -77,7 +77,7 @@ public final class PyTorchCheckpoint {
           : LegacyFormat.read(file, limits);
       return of(format, top, limits);
     } catch (CheckpointException e) {
-      throw new CheckpointException(file + ": " + e.getMessage(), e);
+      throw new CheckpointException(file + ": " + printable(e.getMessage()), e);
     }
   }
 
@@ -189,5 +189,18 @@ public final class PyTorchCheckpoint {
     Map<String, TorchTensor> stripped = new LinkedHashMap<>();
     tensors.forEach((k, v) -> stripped.put(k.substring(DATA_PARALLEL_PREFIX.length()), v));
     return stripped;
+  }
+
+  /** Names taken from a damaged file can hold line breaks and control characters. */
+  private static String printable(String message) {
+    StringBuilder out = new StringBuilder(message.length());
+    message.codePoints().forEach(c -> {
+      if (Character.isISOControl(c)) {
+        out.append(String.format("\\x%02x", c));
+      } else {
+        out.appendCodePoint(c);
+      }
+    });
+    return out.toString();
   }
 }

@@ -1,5 +1,7 @@
 package dev.deepscreen.trainer.pytorch;
 
+import static dev.deepscreen.trainer.pytorch.PickleValues.quote;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -43,7 +45,7 @@ final class Storage {
   void load(byte[] bytes) {
     if (bytes.length != byteCount()) {
       throw new IllegalArgumentException(
-          "storage '" + key + "' needs " + byteCount() + " bytes, not " + bytes.length);
+          "storage " + quote(key) + " needs " + byteCount() + " bytes, not " + bytes.length);
     }
     data = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
   }
@@ -51,7 +53,7 @@ final class Storage {
   /** Little-endian; callers use absolute reads only, so tensors can share it. */
   ByteBuffer data() {
     if (data == null) {
-      throw new IllegalStateException("storage '" + key + "' was never read");
+      throw new IllegalStateException("storage " + quote(key) + " was never read");
     }
     return data;
   }

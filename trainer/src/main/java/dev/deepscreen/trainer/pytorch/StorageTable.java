@@ -1,6 +1,7 @@
 package dev.deepscreen.trainer.pytorch;
 
 import static dev.deepscreen.trainer.pytorch.PickleValues.describe;
+import static dev.deepscreen.trainer.pytorch.PickleValues.quote;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -62,7 +63,7 @@ final class StorageTable {
       throw new CheckpointException("holds a storage persistent id whose key is "
           + describe(pid.get(2)) + ", not a str");
     }
-    long count = count(pid.get(4), "the element count of storage '" + key + "'");
+    long count = count(pid.get(4), "the element count of storage " + quote(key));
     Storage storage = declare(key, DType.ofStorageClass(cls.name()), count);
     Object view = pid.size() == 6 ? pid.get(5) : null;
     if (view == null) {
@@ -71,13 +72,13 @@ final class StorageTable {
     // Old torch saved storage views as (view key, offset, size) into the root storage.
     if (!(view instanceof Tuple v) || v.size() != 3) {
       throw new CheckpointException("holds view metadata " + describe(view)
-          + " for storage '" + key + "', not (key, offset, size)");
+          + " for storage " + quote(key) + ", not (key, offset, size)");
     }
-    long offset = count(v.get(1), "the offset of a view of storage '" + key + "'");
-    long size = count(v.get(2), "the size of a view of storage '" + key + "'");
+    long offset = count(v.get(1), "the offset of a view of storage " + quote(key));
+    long size = count(v.get(2), "the size of a view of storage " + quote(key));
     if (offset > count || size > count - offset) {
       throw new CheckpointException("holds a view of elements " + offset + " to "
-          + (offset + size) + " of storage '" + key + "', which has " + count);
+          + (offset + size) + " of storage " + quote(key) + ", which has " + count);
     }
     return new StorageRef(storage, offset, size);
   }
@@ -86,8 +87,8 @@ final class StorageTable {
     Storage known = byKey.get(key);
     if (known != null) {
       if (known.dtype() != dtype || known.elementCount() != count) {
-        throw new CheckpointException("declares storage '" + key + "' as " + known.elementCount()
-            + " " + known.dtype() + " and as " + count + " " + dtype);
+        throw new CheckpointException("declares storage " + quote(key) + " as "
+            + known.elementCount() + " " + known.dtype() + " and as " + count + " " + dtype);
       }
       return known;
     }
@@ -98,12 +99,12 @@ final class StorageTable {
       bytes = Long.MAX_VALUE;
     }
     if (bytes > ByteInput.MAX_ARRAY) {
-      throw new CheckpointException("declares storage '" + key + "' of " + count + " " + dtype
+      throw new CheckpointException("declares storage " + quote(key) + " of " + count + " " + dtype
           + " elements, more bytes than one array holds");
     }
     if (totalBytes + bytes > limits.maxStorageBytes()) {
       throw new CheckpointException("needs more than " + limits.maxStorageBytes()
-          + " bytes of storages (the maxStorageBytes limit) with storage '" + key + "'");
+          + " bytes of storages (the maxStorageBytes limit) with storage " + quote(key));
     }
     totalBytes += bytes;
     Storage storage = new Storage(key, dtype, count);

@@ -1,5 +1,7 @@
 package dev.deepscreen.trainer.pytorch;
 
+import static dev.deepscreen.trainer.pytorch.PickleValues.quote;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -66,8 +68,9 @@ public final class TorchTensor {
    */
   public float[] toFloats() {
     if (elementCount > ByteInput.MAX_ARRAY) {
-      throw new IllegalStateException("tensor '" + name + "' of shape " + Arrays.toString(shape)
-          + " has " + elementCount + " elements, more than a float[] holds");
+      throw new IllegalStateException("tensor " + quote(name) + " of shape "
+          + Arrays.toString(shape) + " has " + elementCount
+          + " elements, more than a float[] holds");
     }
     float[] values = new float[(int) elementCount];
     if (values.length == 0) {
@@ -131,10 +134,10 @@ public final class TorchTensor {
       last = Long.MAX_VALUE;
     }
     if (last >= storage.elementCount()) {
-      throw new CheckpointException("tensor '" + name + "' (shape " + Arrays.toString(shape)
+      throw new CheckpointException("tensor " + quote(name) + " (shape " + Arrays.toString(shape)
           + ", strides " + Arrays.toString(strides) + ", offset " + offset + ") reaches element "
-          + (last == Long.MAX_VALUE ? "2^63 or beyond" : String.valueOf(last)) + " of storage '"
-          + storage.storage().key() + "', which holds " + storage.elementCount());
+          + (last == Long.MAX_VALUE ? "2^63 or beyond" : String.valueOf(last)) + " of storage "
+          + quote(storage.storage().key()) + ", which holds " + storage.elementCount());
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.deepscreen.trainer.pytorch;
 
 import static dev.deepscreen.trainer.pytorch.PickleValues.describe;
+import static dev.deepscreen.trainer.pytorch.PickleValues.quote;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -371,7 +372,7 @@ final class Unpickler {
     try {
       return normalize(new BigInteger(line.strip()));
     } catch (NumberFormatException e) {
-      throw new CheckpointException("holds the malformed integer '" + line + "'");
+      throw new CheckpointException("holds the malformed integer " + quote(line));
     }
   }
 
@@ -379,7 +380,7 @@ final class Unpickler {
     if (textInt(line) instanceof Long index) {
       return index;
     }
-    throw new CheckpointException("holds the memo index '" + line + "'");
+    throw new CheckpointException("holds the memo index " + quote(line));
   }
 
   private static Double textFloat(String line) throws CheckpointException {
@@ -395,7 +396,7 @@ final class Unpickler {
         try {
           return Double.parseDouble(text);
         } catch (NumberFormatException e) {
-          throw new CheckpointException("holds the malformed float '" + line + "'");
+          throw new CheckpointException("holds the malformed float " + quote(line));
         }
     }
   }

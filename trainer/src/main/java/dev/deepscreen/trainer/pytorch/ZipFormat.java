@@ -1,5 +1,8 @@
 package dev.deepscreen.trainer.pytorch;
 
+import static dev.deepscreen.trainer.pytorch.PickleValues.quote;
+import static dev.deepscreen.trainer.pytorch.PickleValues.shorten;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +42,9 @@ final class ZipFormat {
         readStorage(zip, folder + "data/" + storage.key(), storage);
       }
       return checkpoint;
+    } catch (IllegalArgumentException e) {
+      // ZipFile reports some malformed entries (names that are not valid UTF-8) this way.
+      throw new CheckpointException("is a damaged zip archive (" + e.getMessage() + ")", e);
     }
   }
 
@@ -76,6 +82,8 @@ final class ZipFormat {
     String order;
     try (InputStream in = zip.getInputStream(entry)) {
       order = new String(in.readNBytes(16), StandardCharsets.US_ASCII).strip();
+    } catch (IOException e) {
+      throw unreadable(entry.getName(), e);
     }
     if (!order.equals("little")) {
       throw new CheckpointException("entry " + entry.getName() + " says the storages are '"
@@ -91,12 +99,16 @@ final class ZipFormat {
           + " bytes, more than the limit of " + limits.maxPickleBytes()
           + " bytes per pickle (maxPickleBytes)");
     }
-    try (InputStream stream = zip.getInputStream(entry)) {
+    InputStream stream;
+    try {
+      stream = zip.getInputStream(entry);
+    } catch (IOException e) {
+      throw unreadable(entry.getName(), e);
+    }
+    // ByteInput reports failed reads of the entry itself.
+    try (stream) {
       ByteInput in = new ByteInput(stream, size < 0 ? Long.MAX_VALUE : size, entry.getName());
       return new Unpickler(in, limits, storages).load();
-    } catch (ZipException e) {
-      throw new CheckpointException(
-          "entry " + entry.getName() + " cannot be read (" + e.getMessage() + ")", e);
     }
   }
 
@@ -104,24 +116,28 @@ final class ZipFormat {
     ZipEntry entry = zip.getEntry(name);
     if (entry == null) {
       throw new CheckpointException(
-          "has no entry " + name + " for storage '" + storage.key() + "'");
+          "has no entry " + shorten(name) + " for storage " + quote(storage.key()));
     }
     int bytes = storage.byteCount();
     if (entry.getSize() != bytes) {
-      throw new CheckpointException("entry " + name + " holds " + entry.getSize()
-          + " bytes where storage '" + storage.key() + "' of " + storage.elementCount() + " "
+      throw new CheckpointException("entry " + shorten(name) + " holds " + entry.getSize()
+          + " bytes where storage " + quote(storage.key()) + " of " + storage.elementCount() + " "
           + storage.dtype() + " needs " + bytes);
     }
+    byte[] data;
     try (InputStream in = zip.getInputStream(entry)) {
-      byte[] data = in.readNBytes(bytes);
-      if (data.length != bytes) {
-        throw new CheckpointException("truncated: entry " + name + " ends after " + data.length
-            + " of its " + bytes + " bytes");
-      }
-      storage.load(data);
-    } catch (ZipException e) {
-      throw new CheckpointException("entry " + name + " cannot be read (" + e.getMessage() + ")",
-          e);
+      data = in.readNBytes(bytes);
+    } catch (IOException e) {
+      throw unreadable(name, e);
     }
+    if (data.length != bytes) {
+      throw new CheckpointException("truncated: entry " + shorten(name) + " ends after "
+          + data.length + " of its " + bytes + " bytes");
+    }
+    storage.load(data);
+  }
+
+  private static CheckpointException unreadable(String entry, IOException e) {
+    return new CheckpointException("entry " + shorten(entry) + " cannot be read (" + e + ")", e);
   }
 }

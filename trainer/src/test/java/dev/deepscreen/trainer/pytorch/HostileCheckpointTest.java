@@ -8,13 +8,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Damaged and hostile checkpoints built byte by byte: each must fail with a CheckpointException
@@ -26,6 +29,39 @@ class HostileCheckpointTest {
 
   @TempDir
   Path dir;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"wrapped_zip.pt", "wrapped_legacy.pt", "wrapped_protocol5_zip.pt",
+      "bare_legacy.pt"})
+  void damagedCopiesOfRealCheckpointsFailOnlyWithCheckpointException(String name)
+      throws Exception {
+    byte[] original = Files.readAllBytes(fixture(name));
+    Random random = new Random(name.hashCode());
+    int refused = 0;
+    for (int i = 0; i < 400; i++) {
+      byte[] copy = original.clone();
+      if (i % 4 == 0) {
+        copy = Arrays.copyOf(copy, random.nextInt(copy.length));
+      } else {
+        for (int flips = 1 + random.nextInt(4); flips > 0; flips--) {
+          copy[random.nextInt(copy.length)] = (byte) random.nextInt(256);
+        }
+      }
+      Path file = Files.write(dir.resolve("damaged-" + i + ".pt"), copy);
+      try {
+        for (TorchTensor tensor : PyTorchCheckpoint.read(file).stateDict().values()) {
+          if (tensor.elementCount() < 1_000_000) {
+            tensor.toFloats();
+          }
+        }
+      } catch (CheckpointException e) {
+        assertThat(e.getMessage()).startsWith(file + ": ");
+        refused++;
+      }
+    }
+    // Most damage is caught; some only changes values, which no reader can notice.
+    assertThat(refused).isGreaterThan(100);
+  }
 
   @Test
   void checksClaimedLengthsAgainstTheBytesLeftBeforeAllocating() throws IOException {
@@ -74,6 +110,18 @@ class HostileCheckpointTest {
     assertRefused(zip(inst)).hasMessageEndingWith(
         "refuses the global " + dotted + " (not a state-dict object) at byte 3 of"
             + " archive/data.pkl");
+  }
+
+  @Test
+  void keepsNamesFromTheFileShortAndPrintableInMessages() throws IOException {
+    byte[] newline = new PickleBytes().op(0x80, 4).str("os\nx").str("system").op(0x93).stop()
+        .bytes();
+    assertRefused(zip(newline)).hasMessageContaining("refuses the global os\\x0ax.system (not a"
+        + " state-dict object)");
+    byte[] longName = new PickleBytes().op(0x80, 4).str("m".repeat(10_000)).str("f")
+        .op(0x93).stop().bytes();
+    assertRefused(zip(longName)).hasMessageContaining("refuses the global " + "m".repeat(100)
+        + "... (not a state-dict object) at byte 10013");
   }
 
   @Test
@@ -338,6 +386,15 @@ class HostileCheckpointTest {
     assertRefused(PickleBytes.zip(dir.resolve("script.pt"), "archive", pickle,
         Map.of("0", new byte[24]), Map.of("archive/constants.pkl", new byte[1])))
         .hasMessageContaining("is a TorchScript archive (torch.jit.save)");
+    Path damaged = PickleBytes.zip(dir.resolve("damaged.pt"), "archive", pickle,
+        Map.of("0", new byte[24]), Map.of());
+    byte[] bytes = Files.readAllBytes(damaged);
+    // The entry's name in its local header is followed by its deflated data: 0xff there reads
+    // as a final block of the reserved type.
+    int data = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("archive/data/0") + 14;
+    bytes[data] = (byte) 0xff;
+    assertRefused(Files.write(damaged, bytes)).hasMessageEndingWith("entry archive/data/0"
+        + " cannot be read (java.util.zip.ZipException: invalid block type)");
     Path twice = dir.resolve("twice.pt");
     PickleBytes.zip(twice, "a", pickle, Map.of(), Map.of("b/data.pkl", pickle));
     assertRefused(twice).hasMessageContaining("is a zip archive with several data.pkl entries"
