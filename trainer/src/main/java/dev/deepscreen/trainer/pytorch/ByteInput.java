@@ -48,7 +48,7 @@ final class ByteInput {
 
   /** Bounds reads to the next {@code maxBytes}; {@code limit} names the limit for messages. */
   void openWindow(long maxBytes, String limit) {
-    windowEnd = position + maxBytes;
+    windowEnd = maxBytes > Long.MAX_VALUE - position ? Long.MAX_VALUE : position + maxBytes;
     windowLimit = limit;
   }
 

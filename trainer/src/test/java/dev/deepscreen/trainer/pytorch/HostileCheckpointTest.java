@@ -289,6 +289,10 @@ class HostileCheckpointTest {
       assertRefused(file, new CheckpointLimits(1 << 20, 1000, 2, 1000, 1000, 1000, 1 << 20))
           .hasMessageContaining("nests marks deeper than 2 (the maxNestingDepth limit)");
     }
+    CheckpointLimits unbounded = new CheckpointLimits(Long.MAX_VALUE, Integer.MAX_VALUE,
+        Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE,
+        Long.MAX_VALUE);
+    assertThat(PyTorchCheckpoint.read(legacy, unbounded).stateDict()).hasSize(18);
     assertThatThrownBy(() -> new CheckpointLimits(1, 1, 1, 1, 1, 0, 1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxTensors must be positive: 0");
