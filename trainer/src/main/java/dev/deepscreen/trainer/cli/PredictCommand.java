@@ -61,24 +61,32 @@ final class PredictCommand implements Callable<Integer> {
         new TensorFlowOptions(TensorFlowOptions.Device.GPU, threads, 1, false))) {
       for (int start = 0; start < images.size(); start += batchSize) {
         List<Path> chunk = images.subList(start, Math.min(images.size(), start + batchSize));
+        // One line per image, in the order given: an unreadable image's error in its place.
+        String[] lines = new String[chunk.size()];
         List<Mat> faces = new ArrayList<>();
-        List<Path> read = new ArrayList<>();
+        List<Integer> read = new ArrayList<>();
         try {
-          for (Path image : chunk) {
+          for (int i = 0; i < chunk.size(); i++) {
             try {
-              faces.add(decode(image));
-              read.add(image);
+              faces.add(decode(chunk.get(i)));
+              read.add(i);
             } catch (IOException | IllegalArgumentException e) {
               failed = true;
-              cli.out.println(JSON.writeValueAsString(JSON.createObjectNode()
-                  .put("image", image.toString()).put("error", e.getMessage())));
+              lines[i] = JSON.writeValueAsString(JSON.createObjectNode()
+                  .put("image", chunk.get(i).toString()).put("error", e.getMessage()));
             }
           }
           if (!faces.isEmpty()) {
-            print(loaded, read, score(loaded, faces));
+            float[][] logits = score(loaded, faces);
+            for (int j = 0; j < read.size(); j++) {
+              lines[read.get(j)] = line(loaded, chunk.get(read.get(j)), logits, j);
+            }
           }
         } finally {
           faces.forEach(Mat::close);
+        }
+        for (String line : lines) {
+          cli.out.println(line);
         }
       }
     }
@@ -117,21 +125,20 @@ final class PredictCommand implements Callable<Integer> {
     return logits;
   }
 
-  private void print(Ensemble ensemble, List<Path> images, float[][] logits)
+  /** The JSON line of face {@code index} of a batch scored into {@code logits}. */
+  private static String line(Ensemble ensemble, Path image, float[][] logits, int index)
       throws IOException {
     List<EnsembleModel> models = ensemble.models();
-    for (int i = 0; i < images.size(); i++) {
-      ObjectNode line = JSON.createObjectNode().put("image", images.get(i).toString());
-      ArrayNode perModel = line.putArray("models");
-      double[] probabilities = new double[models.size()];
-      for (int m = 0; m < models.size(); m++) {
-        float logit = logits[m][i];
-        probabilities[m] = 1 / (1 + Math.exp(-logit));
-        perModel.addObject().put("name", models.get(m).name()).put("logit", logit)
-            .put("probability", probabilities[m]);
-      }
-      line.put("probability", EnsembleModel.weightedMean(models, probabilities));
-      cli.out.println(JSON.writeValueAsString(line));
+    ObjectNode line = JSON.createObjectNode().put("image", image.toString());
+    ArrayNode perModel = line.putArray("models");
+    double[] probabilities = new double[models.size()];
+    for (int m = 0; m < models.size(); m++) {
+      float logit = logits[m][index];
+      probabilities[m] = 1 / (1 + Math.exp(-logit));
+      perModel.addObject().put("name", models.get(m).name()).put("logit", logit)
+          .put("probability", probabilities[m]);
     }
+    line.put("probability", EnsembleModel.weightedMean(models, probabilities));
+    return JSON.writeValueAsString(line);
   }
 }

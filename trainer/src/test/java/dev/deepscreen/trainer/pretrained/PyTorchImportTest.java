@@ -86,6 +86,25 @@ class PyTorchImportTest {
   }
 
   @Test
+  void anImageThatCannotBeReadGetsItsErrorInItsPlaceAndExitCodeOne(@TempDir Path dir)
+      throws Exception {
+    Path text = Files.writeString(dir.resolve("face.jpg"), "not an image");
+    TrainerCliRunner.Result result = TrainerCliRunner.run("predict", "--ensemble",
+        ensemble.toString(), "--batch-size", "2", fixture("face-1.png").toString(),
+        text.toString(), fixture("face-2.png").toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    List<String> lines = result.out().lines().toList();
+    assertThat(lines).hasSize(3);
+    assertThat(JSON.readTree(lines.get(0)).get("image").asText()).endsWith("face-1.png");
+    assertThat(JSON.readTree(lines.get(1)).get("error").asText())
+        .isEqualTo("not an image OpenCV can decode");
+    assertThat(JSON.readTree(lines.get(2)).get("models").get(0).get("logit").asDouble())
+        .isCloseTo(JSON.readTree(fixture("logits.json").toFile()).at("/faces/1/logit")
+            .asDouble(), within(1e-4));
+  }
+
+  @Test
   void theManifestIsTheScorersWithTheSourceFileAndItsHash() throws Exception {
     EnsembleManifest manifest = EnsembleManifest.read(ensemble);
     JsonNode expected = JSON.readTree(fixture("logits.json").toFile());
