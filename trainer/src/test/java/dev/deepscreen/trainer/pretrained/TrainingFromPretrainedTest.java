@@ -5,13 +5,10 @@ import static dev.deepscreen.trainer.pretrained.PyTorchImportTest.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.deepscreen.streams.media.ClipWriter.Codec;
 import dev.deepscreen.trainer.cli.TrainerCliRunner;
 import dev.deepscreen.trainer.data.CropCache;
-import dev.deepscreen.trainer.data.DatasetLayout;
+import dev.deepscreen.trainer.data.TinyCropCache;
 import dev.deepscreen.trainer.model.Architecture;
-import dev.deepscreen.trainer.synth.SynthSettings;
-import dev.deepscreen.trainer.synth.SyntheticDataset;
 import dev.deepscreen.trainer.train.Checkpoints;
 import dev.deepscreen.trainer.train.Optimizer;
 import dev.deepscreen.trainer.train.Trainer;
@@ -42,13 +39,7 @@ class TrainingFromPretrainedTest {
 
   @BeforeAll
   static void prepare() throws Exception {
-    new SyntheticDataset(new SynthSettings(5, List.of("sample1.jpg", "sample3.jpg"),
-        List.of("sample3.jpg"), 1, 3, 10, 160, Codec.H264_MP4), QUIET)
-        .write(shared.resolve("synth"));
-    cache = CropCache.create(shared.resolve("cache"),
-        DatasetLayout.DFDC.read(shared.resolve("synth"), null),
-        new CropCache.Settings(2, 64, 0.3, 90, 0.7f));
-    cache.fill(2, QUIET, false);
+    cache = TinyCropCache.create(shared);
     checkpoint = fixture("deepfake-b0-legacy.pth");
     settings = new TrainingSettings("efficientnet-b0", 32, 4, 2, Optimizer.SGD, 0.05f, 0.9f,
         1e-4f, 0.01f, 0.9f, 0.9f, 0, false, false, false, 2, 0, 7, null)

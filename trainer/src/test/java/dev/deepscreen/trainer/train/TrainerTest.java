@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.deepscreen.streams.media.ClipWriter.Codec;
 import dev.deepscreen.trainer.data.CropCache;
-import dev.deepscreen.trainer.data.DatasetLayout;
-import dev.deepscreen.trainer.synth.SynthSettings;
-import dev.deepscreen.trainer.synth.SyntheticDataset;
+import dev.deepscreen.trainer.data.TinyCropCache;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -34,13 +31,7 @@ class TrainerTest {
 
   @BeforeAll
   static void cache() throws Exception {
-    new SyntheticDataset(new SynthSettings(5, List.of("sample1.jpg", "sample3.jpg"),
-        List.of("sample3.jpg"), 1, 3, 10, 160, Codec.H264_MP4), QUIET)
-        .write(shared.resolve("synth"));
-    cache = CropCache.create(shared.resolve("cache"),
-        DatasetLayout.DFDC.read(shared.resolve("synth"), null),
-        new CropCache.Settings(2, 64, 0.3, 90, 0.7f));
-    cache.fill(2, QUIET, false);
+    cache = TinyCropCache.create(shared);
   }
 
   @Test
