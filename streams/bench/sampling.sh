@@ -14,7 +14,7 @@ trap 'rm -rf "$work"' EXIT
 # One invocation, so that the reactor resolves the schemas module without an install.
 ./mvnw -q -o -pl streams -am test-compile dependency:build-classpath -DskipTests \
   -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test >/dev/null
-photo=streams/target/classes/dev/deepscreen/streams/photos/sample5.jpg
+photo=core/target/classes/dev/deepscreen/core/photos/sample5.jpg
 
 clips=()
 for size in 640x360 1280x720 1920x1080; do

@@ -2,14 +2,14 @@
 # Trains the default ensemble that the demo and the scoring stage load when no other is set:
 # a demonstration model trained on synthetic data (made from the face photos the build fetches),
 # not a detector of real deepfakes. Writes it to
-# streams/src/main/resources/dev/deepscreen/streams/ensembles/default/ and prints the time of
+# core/src/main/resources/dev/deepscreen/core/ensembles/default/ and prints the time of
 # each step. Usage: trainer/scripts/train-default-ensemble.sh [work folder]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=${1:-$(mktemp -d)}
 mkdir -p "$work"
 seed=7
-target=streams/src/main/resources/dev/deepscreen/streams/ensembles/default
+target=core/src/main/resources/dev/deepscreen/core/ensembles/default
 
 ./mvnw -q -pl trainer -am -DskipTests package
 trainer=(trainer/target/deepscreen-trainer-*/bin/deepscreen-trainer)

@@ -2,8 +2,8 @@ package dev.deepscreen.streams.aggregate;
 
 import dev.deepscreen.avro.Stage;
 import dev.deepscreen.streams.app.StageConfig;
-import dev.deepscreen.streams.strategy.EnsembleStrategy;
-import dev.deepscreen.streams.strategy.Method;
+import dev.deepscreen.core.strategy.EnsembleStrategy;
+import dev.deepscreen.core.strategy.Method;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;

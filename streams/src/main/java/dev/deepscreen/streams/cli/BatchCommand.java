@@ -7,7 +7,7 @@ import dev.deepscreen.streams.aggregate.VerdictFactory;
 import dev.deepscreen.streams.app.StageRunner;
 import dev.deepscreen.streams.batch.BatchScreening;
 import dev.deepscreen.streams.extract.ExtractConfig;
-import dev.deepscreen.streams.inference.Ensemble;
+import dev.deepscreen.core.inference.Ensemble;
 import dev.deepscreen.streams.score.ScoreApp;
 import dev.deepscreen.streams.score.ScoreConfig;
 import java.io.BufferedWriter;

@@ -6,10 +6,10 @@ import dev.deepscreen.avro.ExtractionStatus;
 import dev.deepscreen.avro.ExtractionSummary;
 import dev.deepscreen.avro.FaceCrop;
 import dev.deepscreen.avro.VideoEvent;
-import dev.deepscreen.streams.media.DecodedVideo;
-import dev.deepscreen.streams.media.ExtractedFace;
-import dev.deepscreen.streams.media.FaceExtractor;
-import dev.deepscreen.streams.media.VideoException;
+import dev.deepscreen.core.media.DecodedVideo;
+import dev.deepscreen.core.media.ExtractedFace;
+import dev.deepscreen.core.media.FaceExtractor;
+import dev.deepscreen.core.media.VideoException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 

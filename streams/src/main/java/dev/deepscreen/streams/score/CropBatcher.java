@@ -7,7 +7,7 @@ import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.streams.app.DeadLetterHandler;
 import dev.deepscreen.streams.app.PipelineMetric;
 import dev.deepscreen.streams.app.StageMetrics;
-import dev.deepscreen.streams.inference.Ensemble;
+import dev.deepscreen.core.inference.Ensemble;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,11 +2,11 @@ package dev.deepscreen.streams.score;
 
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.streams.app.StageRunner;
-import dev.deepscreen.streams.inference.BuiltInEnsemble;
-import dev.deepscreen.streams.inference.Ensemble;
-import dev.deepscreen.streams.inference.ModelException;
-import dev.deepscreen.streams.inference.TensorFlowDevices;
-import dev.deepscreen.streams.inference.TensorFlowOptions;
+import dev.deepscreen.core.inference.BuiltInEnsemble;
+import dev.deepscreen.core.inference.Ensemble;
+import dev.deepscreen.core.inference.ModelException;
+import dev.deepscreen.core.inference.TensorFlowDevices;
+import dev.deepscreen.core.inference.TensorFlowOptions;
 import java.util.List;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;

@@ -2,7 +2,7 @@ package dev.deepscreen.streams.score;
 
 import dev.deepscreen.avro.Stage;
 import dev.deepscreen.streams.app.StageConfig;
-import dev.deepscreen.streams.inference.TensorFlowOptions;
+import dev.deepscreen.core.inference.TensorFlowOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.deepscreen.streams.score;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
 import dev.deepscreen.streams.app.StageOutputs;
-import dev.deepscreen.streams.inference.Ensemble;
+import dev.deepscreen.core.inference.Ensemble;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.deepscreen.streams.app.DeadLetterHandler;
-import dev.deepscreen.streams.strategy.Method;
+import dev.deepscreen.core.strategy.Method;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

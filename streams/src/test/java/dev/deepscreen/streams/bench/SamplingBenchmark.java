@@ -1,12 +1,12 @@
 package dev.deepscreen.streams.bench;
 
-import dev.deepscreen.streams.media.DecodeLimits;
-import dev.deepscreen.streams.media.DecodedVideo;
-import dev.deepscreen.streams.media.FaceCropper;
-import dev.deepscreen.streams.media.FaceDetector;
-import dev.deepscreen.streams.media.FaceExtractor;
-import dev.deepscreen.streams.media.FrameSampling;
-import dev.deepscreen.streams.media.VideoDecoder;
+import dev.deepscreen.core.media.DecodeLimits;
+import dev.deepscreen.core.media.DecodedVideo;
+import dev.deepscreen.core.media.FaceCropper;
+import dev.deepscreen.core.media.FaceDetector;
+import dev.deepscreen.core.media.FaceExtractor;
+import dev.deepscreen.core.media.FrameSampling;
+import dev.deepscreen.core.media.VideoDecoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.deepscreen.streams.bench;
 
 import dev.deepscreen.avro.FaceCrop;
-import dev.deepscreen.streams.inference.BuiltInEnsemble;
-import dev.deepscreen.streams.inference.Ensemble;
-import dev.deepscreen.streams.inference.TensorFlowOptions;
+import dev.deepscreen.core.inference.BuiltInEnsemble;
+import dev.deepscreen.core.inference.Ensemble;
+import dev.deepscreen.core.inference.TensorFlowOptions;
 import dev.deepscreen.streams.score.FaceScorer;
 import dev.deepscreen.streams.score.TestCrops;
 import java.nio.file.Files;

@@ -3,8 +3,8 @@ package dev.deepscreen.streams.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.deepscreen.streams.app.StageRunner;
-import dev.deepscreen.streams.media.ClipWriter.Codec;
-import dev.deepscreen.streams.media.SampleClips;
+import dev.deepscreen.core.media.ClipWriter.Codec;
+import dev.deepscreen.core.media.SampleClips;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -9,7 +9,7 @@ import dev.deepscreen.schemas.TopicDefinition;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.streams.app.StageRunner;
-import dev.deepscreen.streams.inference.TinyModels;
+import dev.deepscreen.core.inference.TinyModels;
 import dev.deepscreen.embedded.InProcessKafkaCluster;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.streams.extract.source.VideoSources;
-import dev.deepscreen.streams.media.VideoException;
+import dev.deepscreen.core.media.VideoException;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.deepscreen.streams.app.StageRunner;
-import dev.deepscreen.streams.inference.Ensemble;
-import dev.deepscreen.streams.inference.TensorFlowDevices;
-import dev.deepscreen.streams.inference.TensorFlowOptions;
-import dev.deepscreen.streams.inference.TinyModels;
+import dev.deepscreen.core.inference.Ensemble;
+import dev.deepscreen.core.inference.TensorFlowDevices;
+import dev.deepscreen.core.inference.TensorFlowOptions;
+import dev.deepscreen.core.inference.TinyModels;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -12,7 +12,7 @@ import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.FakeSchemaRegistryServer;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.streams.embedded.CommittedTopicReader;
-import dev.deepscreen.streams.inference.TinyModels;
+import dev.deepscreen.core.inference.TinyModels;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,9 +4,9 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 
 import dev.deepscreen.avro.BoundingBox;
 import dev.deepscreen.avro.FaceCrop;
-import dev.deepscreen.streams.media.FaceBox;
-import dev.deepscreen.streams.media.FaceCropper;
-import dev.deepscreen.streams.media.FacePhotos;
+import dev.deepscreen.core.media.FaceBox;
+import dev.deepscreen.core.media.FaceCropper;
+import dev.deepscreen.core.media.FacePhotos;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package dev.deepscreen.trainer.cli;
 
-import dev.deepscreen.streams.inference.Ensemble;
-import dev.deepscreen.streams.strategy.ConfidentStrategy;
-import dev.deepscreen.streams.strategy.EnsembleStrategy;
-import dev.deepscreen.streams.strategy.Method;
+import dev.deepscreen.core.inference.Ensemble;
+import dev.deepscreen.core.strategy.ConfidentStrategy;
+import dev.deepscreen.core.strategy.EnsembleStrategy;
+import dev.deepscreen.core.strategy.Method;
 import dev.deepscreen.trainer.data.CropCache;
 import dev.deepscreen.trainer.data.Folds;
 import dev.deepscreen.trainer.eval.Evaluator;

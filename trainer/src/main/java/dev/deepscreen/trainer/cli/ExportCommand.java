@@ -1,7 +1,7 @@
 package dev.deepscreen.trainer.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.deepscreen.streams.inference.EnsembleManifest;
+import dev.deepscreen.core.inference.EnsembleManifest;
 import dev.deepscreen.trainer.export.EnsembleWriter;
 import dev.deepscreen.trainer.train.TrainingSettings;
 import java.nio.file.Files;

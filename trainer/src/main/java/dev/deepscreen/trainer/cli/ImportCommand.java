@@ -1,6 +1,6 @@
 package dev.deepscreen.trainer.cli;
 
-import dev.deepscreen.streams.inference.EnsembleManifest;
+import dev.deepscreen.core.inference.EnsembleManifest;
 import dev.deepscreen.trainer.pretrained.PyTorchImport;
 import dev.deepscreen.trainer.pretrained.ReferenceEnsemble;
 import dev.deepscreen.trainer.pretrained.Sha256;

@@ -1,7 +1,7 @@
 package dev.deepscreen.trainer.cli;
 
-import dev.deepscreen.streams.media.ClipWriter.Codec;
-import dev.deepscreen.streams.media.FacePhotos;
+import dev.deepscreen.core.media.ClipWriter.Codec;
+import dev.deepscreen.core.media.FacePhotos;
 import dev.deepscreen.trainer.synth.SynthSettings;
 import dev.deepscreen.trainer.synth.SyntheticDataset;
 import java.nio.file.Path;

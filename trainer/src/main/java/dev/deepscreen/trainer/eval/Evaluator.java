@@ -3,10 +3,10 @@ package dev.deepscreen.trainer.eval;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
-import dev.deepscreen.streams.inference.Ensemble;
-import dev.deepscreen.streams.strategy.EnsembleModel;
-import dev.deepscreen.streams.strategy.EnsembleStrategy;
-import dev.deepscreen.streams.strategy.Face;
+import dev.deepscreen.core.inference.Ensemble;
+import dev.deepscreen.core.strategy.EnsembleModel;
+import dev.deepscreen.core.strategy.EnsembleStrategy;
+import dev.deepscreen.core.strategy.Face;
 import dev.deepscreen.trainer.Progress;
 import dev.deepscreen.trainer.data.CropCache;
 import dev.deepscreen.trainer.data.Label;

@@ -3,7 +3,7 @@ package dev.deepscreen.trainer.eval;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.deepscreen.streams.strategy.EnsembleModel;
+import dev.deepscreen.core.strategy.EnsembleModel;
 import dev.deepscreen.trainer.data.Label;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package dev.deepscreen.trainer.export;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.deepscreen.streams.inference.EnsembleManifest;
-import dev.deepscreen.streams.inference.FacePreprocessor;
+import dev.deepscreen.core.inference.EnsembleManifest;
+import dev.deepscreen.core.inference.FacePreprocessor;
 import dev.deepscreen.trainer.model.Architecture;
 import dev.deepscreen.trainer.train.Checkpoints;
 import dev.deepscreen.trainer.train.TrainingSettings;

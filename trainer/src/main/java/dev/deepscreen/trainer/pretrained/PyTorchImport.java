@@ -1,6 +1,6 @@
 package dev.deepscreen.trainer.pretrained;
 
-import dev.deepscreen.streams.inference.EnsembleManifest;
+import dev.deepscreen.core.inference.EnsembleManifest;
 import dev.deepscreen.trainer.export.EnsembleWriter;
 import dev.deepscreen.trainer.model.Architecture;
 import dev.deepscreen.trainer.pytorch.PyTorchCheckpoint;

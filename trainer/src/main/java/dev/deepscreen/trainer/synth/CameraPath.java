@@ -1,6 +1,6 @@
 package dev.deepscreen.trainer.synth;
 
-import dev.deepscreen.streams.media.FaceBox;
+import dev.deepscreen.core.media.FaceBox;
 import java.util.SplittableRandom;
 import org.bytedeco.opencv.opencv_core.Rect;
 

@@ -22,7 +22,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.getRotationMatrix2D;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
 
-import dev.deepscreen.streams.media.FaceBox;
+import dev.deepscreen.core.media.FaceBox;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.indexer.DoubleIndexer;
 import org.bytedeco.opencv.opencv_core.Mat;

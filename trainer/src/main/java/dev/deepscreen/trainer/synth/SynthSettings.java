@@ -1,7 +1,7 @@
 package dev.deepscreen.trainer.synth;
 
-import dev.deepscreen.streams.media.ClipWriter.Codec;
-import dev.deepscreen.streams.media.FacePhotos;
+import dev.deepscreen.core.media.ClipWriter.Codec;
+import dev.deepscreen.core.media.FacePhotos;
 import java.util.List;
 import java.util.Objects;
 

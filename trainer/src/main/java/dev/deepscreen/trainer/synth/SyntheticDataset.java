@@ -5,9 +5,9 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.deepscreen.streams.media.ClipWriter;
-import dev.deepscreen.streams.media.FaceBox;
-import dev.deepscreen.streams.media.FacePhotos;
+import dev.deepscreen.core.media.ClipWriter;
+import dev.deepscreen.core.media.FaceBox;
+import dev.deepscreen.core.media.FacePhotos;
 import dev.deepscreen.trainer.Seeds;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -3,8 +3,8 @@ package dev.deepscreen.trainer.train;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
-import dev.deepscreen.streams.inference.FacePreprocessor;
-import dev.deepscreen.streams.media.FaceBox;
+import dev.deepscreen.core.inference.FacePreprocessor;
+import dev.deepscreen.core.media.FaceBox;
 import dev.deepscreen.trainer.Seeds;
 import dev.deepscreen.trainer.synth.FaceBlender;
 import java.nio.file.Path;

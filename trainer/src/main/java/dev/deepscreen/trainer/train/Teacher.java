@@ -1,8 +1,8 @@
 package dev.deepscreen.trainer.train;
 
-import dev.deepscreen.streams.inference.Ensemble;
-import dev.deepscreen.streams.inference.TensorFlowOptions;
-import dev.deepscreen.streams.strategy.EnsembleModel;
+import dev.deepscreen.core.inference.Ensemble;
+import dev.deepscreen.core.inference.TensorFlowOptions;
+import dev.deepscreen.core.strategy.EnsembleModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +33,7 @@ public final class Teacher implements AutoCloseable {
    *
    * @param threads TensorFlow's intra-op threads (0: one per core)
    * @throws IllegalArgumentException if the folder does not exist
-   * @throws dev.deepscreen.streams.inference.ModelException if its manifest or a model is bad
+   * @throws dev.deepscreen.core.inference.ModelException if its manifest or a model is bad
    */
   public static Teacher load(Distillation distillation, int threads) {
     Path folder = Path.of(distillation.teacher());

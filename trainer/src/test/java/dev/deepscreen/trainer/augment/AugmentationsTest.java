@@ -6,9 +6,9 @@ import static org.bytedeco.opencv.global.opencv_core.countNonZero;
 import static org.bytedeco.opencv.global.opencv_core.extractChannel;
 import static org.bytedeco.opencv.global.opencv_core.mean;
 
-import dev.deepscreen.streams.media.FaceBox;
-import dev.deepscreen.streams.media.FaceCropper;
-import dev.deepscreen.streams.media.FacePhotos;
+import dev.deepscreen.core.media.FaceBox;
+import dev.deepscreen.core.media.FaceCropper;
+import dev.deepscreen.core.media.FacePhotos;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

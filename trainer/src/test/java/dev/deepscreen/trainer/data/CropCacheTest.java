@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
-import dev.deepscreen.streams.media.ClipWriter.Codec;
-import dev.deepscreen.streams.media.FaceBox;
-import dev.deepscreen.streams.media.FaceDetector;
+import dev.deepscreen.core.media.ClipWriter.Codec;
+import dev.deepscreen.core.media.FaceBox;
+import dev.deepscreen.core.media.FaceDetector;
 import dev.deepscreen.trainer.synth.SynthSettings;
 import dev.deepscreen.trainer.synth.SyntheticDataset;
 import java.io.ByteArrayOutputStream;

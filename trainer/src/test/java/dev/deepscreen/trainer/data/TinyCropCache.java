@@ -1,6 +1,6 @@
 package dev.deepscreen.trainer.data;
 
-import dev.deepscreen.streams.media.ClipWriter.Codec;
+import dev.deepscreen.core.media.ClipWriter.Codec;
 import dev.deepscreen.trainer.synth.SynthSettings;
 import dev.deepscreen.trainer.synth.SyntheticDataset;
 import java.io.OutputStream;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.deepscreen.streams.strategy.EnsembleModel;
-import dev.deepscreen.streams.strategy.Face;
+import dev.deepscreen.core.strategy.EnsembleModel;
+import dev.deepscreen.core.strategy.Face;
 import dev.deepscreen.trainer.data.Label;
 import java.nio.file.Files;
 import java.nio.file.Path;

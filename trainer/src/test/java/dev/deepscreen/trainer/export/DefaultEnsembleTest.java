@@ -2,10 +2,10 @@ package dev.deepscreen.trainer.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.deepscreen.streams.inference.Ensemble;
-import dev.deepscreen.streams.media.FaceBox;
-import dev.deepscreen.streams.media.FaceCropper;
-import dev.deepscreen.streams.media.FacePhotos;
+import dev.deepscreen.core.inference.Ensemble;
+import dev.deepscreen.core.media.FaceBox;
+import dev.deepscreen.core.media.FaceCropper;
+import dev.deepscreen.core.media.FacePhotos;
 import java.nio.file.Path;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
@@ -15,8 +15,8 @@ import org.tensorflow.types.TFloat32;
 /** The committed default ensemble loads with the scorer's loader and scores real face crops. */
 class DefaultEnsembleTest {
 
-  static final Path DEFAULT = Path.of("..", "streams", "src", "main", "resources", "dev",
-      "deepscreen", "streams", "ensembles", "default");
+  static final Path DEFAULT = Path.of("..", "core", "src", "main", "resources", "dev",
+      "deepscreen", "core", "ensembles", "default");
 
   @Test
   void theDefaultEnsembleLoadsAndScoresPipelineCrops() {

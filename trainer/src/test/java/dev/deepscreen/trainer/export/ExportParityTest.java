@@ -3,8 +3,8 @@ package dev.deepscreen.trainer.export;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.deepscreen.streams.inference.Ensemble;
-import dev.deepscreen.streams.inference.EnsembleManifest;
+import dev.deepscreen.core.inference.Ensemble;
+import dev.deepscreen.core.inference.EnsembleManifest;
 import dev.deepscreen.trainer.train.Checkpoints;
 import dev.deepscreen.trainer.train.Optimizer;
 import dev.deepscreen.trainer.train.TrainingGraph;

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.deepscreen.streams.inference.Ensemble;
-import dev.deepscreen.streams.inference.EnsembleManifest;
+import dev.deepscreen.core.inference.Ensemble;
+import dev.deepscreen.core.inference.EnsembleManifest;
 import dev.deepscreen.trainer.cli.TrainerCliRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;

@@ -6,8 +6,8 @@ import static org.bytedeco.opencv.global.opencv_core.countNonZero;
 import static org.bytedeco.opencv.global.opencv_core.extractChannel;
 import static org.bytedeco.opencv.global.opencv_core.mean;
 
-import dev.deepscreen.streams.media.FaceBox;
-import dev.deepscreen.streams.media.FacePhotos;
+import dev.deepscreen.core.media.FaceBox;
+import dev.deepscreen.core.media.FacePhotos;
 import dev.deepscreen.trainer.Seeds;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.deepscreen.streams.media.ClipWriter.Codec;
-import dev.deepscreen.streams.media.DecodeLimits;
-import dev.deepscreen.streams.media.DecodedVideo;
-import dev.deepscreen.streams.media.VideoDecoder;
+import dev.deepscreen.core.media.ClipWriter.Codec;
+import dev.deepscreen.core.media.DecodeLimits;
+import dev.deepscreen.core.media.DecodedVideo;
+import dev.deepscreen.core.media.VideoDecoder;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;

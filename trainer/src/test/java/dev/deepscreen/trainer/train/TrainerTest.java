@@ -118,9 +118,9 @@ class TrainerTest {
     // A teacher calling every face real with probability sigmoid(-3) = 0.047, whatever the
     // labels say (two thirds of the training faces are fakes).
     Path teacher = dir.resolve("teacher");
-    dev.deepscreen.streams.inference.TinyModels.export(teacher.resolve("m"), 32, 0f, -3f);
-    dev.deepscreen.streams.inference.TinyModels.writeManifest(teacher, "t.1",
-        dev.deepscreen.streams.inference.TinyModels.manifestEntry("m", "m", 32, 1.0));
+    dev.deepscreen.core.inference.TinyModels.export(teacher.resolve("m"), 32, 0f, -3f);
+    dev.deepscreen.core.inference.TinyModels.writeManifest(teacher, "t.1",
+        dev.deepscreen.core.inference.TinyModels.manifestEntry("m", "m", 32, 1.0));
     // Livelier than SETTINGS, so that a few steps show where each run is heading.
     TrainingSettings fromLabels = new TrainingSettings("small", 32, 4, 6, Optimizer.SGD, 0.1f,
         0.9f, 1e-4f, 0.01f, 0.5f, 0.9f, 0, false, false, false, 2, 0, 7, null);

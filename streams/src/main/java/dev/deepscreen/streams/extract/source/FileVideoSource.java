@@ -1,7 +1,7 @@
 package dev.deepscreen.streams.extract.source;
 
-import dev.deepscreen.streams.media.VideoException;
-import dev.deepscreen.streams.media.VideoException.Kind;
+import dev.deepscreen.core.media.VideoException;
+import dev.deepscreen.core.media.VideoException.Kind;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

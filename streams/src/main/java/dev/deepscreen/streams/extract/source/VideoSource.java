@@ -1,6 +1,6 @@
 package dev.deepscreen.streams.extract.source;
 
-import dev.deepscreen.streams.media.VideoException;
+import dev.deepscreen.core.media.VideoException;
 import java.net.URI;
 
 /**

@@ -3,8 +3,8 @@ package dev.deepscreen.streams.extract.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.deepscreen.streams.media.VideoException;
-import dev.deepscreen.streams.media.VideoException.Kind;
+import dev.deepscreen.core.media.VideoException;
+import dev.deepscreen.core.media.VideoException.Kind;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;

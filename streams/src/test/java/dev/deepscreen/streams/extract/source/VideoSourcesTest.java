@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.deepscreen.streams.media.VideoException;
-import dev.deepscreen.streams.media.VideoException.Kind;
+import dev.deepscreen.core.media.VideoException;
+import dev.deepscreen.core.media.VideoException.Kind;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,0 +1,168 @@
+package dev.deepscreen.core.inference;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * One classifier of the ensemble: a TensorFlow SavedModel whose signature takes a batch of
+ * normalised NHWC face images {@code [batch, size, size, 3]} of float32 and answers one logit
+ * per face, {@code [batch]} or {@code [batch, 1]}. The signature is checked when the model is
+ * loaded, so a wrong model fails at start-up with a message, not on the first face.
+ *
+ * <p>Owns the model's native memory: close it. Sessions are thread-safe for running.
+ */
+public final class FaceModel implements AutoCloseable {
+
+  private final String name;
+  private final SavedModelBundle bundle;
+  private final SessionFunction function;
+  private final String inputName;
+  private final String outputName;
+  private final int inputSize;
+  private boolean closed;
+
+  private FaceModel(String name, SavedModelBundle bundle, SessionFunction function,
+      String inputName, String outputName, int inputSize) {
+    this.name = name;
+    this.bundle = bundle;
+    this.function = function;
+    this.inputName = inputName;
+    this.outputName = outputName;
+    this.inputSize = inputSize;
+  }
+
+  /**
+   * Loads and checks a SavedModel.
+   *
+   * @param name the model's name in the ensemble, for messages
+   * @param directory the SavedModel directory (with saved_model.pb)
+   * @param signatureKey the signature to run, usually {@code serving_default}
+   * @param inputName the signature's image input
+   * @param outputName the signature's logit output
+   * @param inputSize side of the square input the ensemble manifest declares
+   * @throws ModelException naming the model and what does not match
+   */
+  public static FaceModel load(String name, Path directory, String signatureKey, String inputName,
+      String outputName, int inputSize) {
+    return load(name, directory, signatureKey, inputName, outputName, inputSize,
+        TensorFlowOptions.CPU_DEFAULTS);
+  }
+
+  /**
+   * Loads and checks a SavedModel whose session runs with {@code options}.
+   *
+   * @throws ModelException naming the model and what does not match
+   */
+  public static FaceModel load(String name, Path directory, String signatureKey, String inputName,
+      String outputName, int inputSize, TensorFlowOptions options) {
+    if (!Files.isRegularFile(directory.resolve("saved_model.pb"))) {
+      throw new ModelException("Model " + name + ": no SavedModel at " + directory
+          + " (saved_model.pb is missing)");
+    }
+    SavedModelBundle bundle;
+    try {
+      bundle = SavedModelBundle.loader(directory.toString())
+          .withTags(SavedModelBundle.DEFAULT_TAG).withConfigProto(options.configProto()).load();
+    } catch (RuntimeException e) {
+      throw new ModelException("Model " + name + ": TensorFlow cannot load " + directory + ": "
+          + e.getMessage(), e);
+    }
+    try {
+      SessionFunction function = bundle.functions().stream()
+          .filter(f -> f.signature().key().equals(signatureKey)).findFirst()
+          .orElseThrow(() -> new ModelException("Model " + name + " has no signature '"
+              + signatureKey + "'; it has " + bundle.signatures().stream().map(Signature::key)
+              .toList()));
+      checkSignature(name, function.signature(), inputName, outputName, inputSize);
+      return new FaceModel(name, bundle, function, inputName, outputName, inputSize);
+    } catch (RuntimeException e) {
+      bundle.close();
+      throw e;
+    }
+  }
+
+  private static void checkSignature(String name, Signature signature, String inputName,
+      String outputName, int inputSize) {
+    Signature.TensorDescription input = signature.getInputs().get(inputName);
+    if (input == null) {
+      throw new ModelException("Model " + name + ": signature '" + signature.key()
+          + "' has no input '" + inputName + "'; it has " + signature.inputNames());
+    }
+    Shape expected = Shape.of(-1, inputSize, inputSize, 3);
+    if (input.dataType != DataType.DT_FLOAT || !compatible(input.shape, expected)) {
+      throw new ModelException("Model " + name + ": input '" + inputName + "' is "
+          + input.dataType + " " + input.shape + ", expected DT_FLOAT " + expected
+          + " (NHWC, the manifest's input size)");
+    }
+    Signature.TensorDescription output = signature.getOutputs().get(outputName);
+    if (output == null) {
+      throw new ModelException("Model " + name + ": signature '" + signature.key()
+          + "' has no output '" + outputName + "'; it has " + signature.outputNames());
+    }
+    boolean oneLogit = output.shape.numDimensions() == 1 || output.shape.numDimensions() == 2
+        && output.shape.size(1) == 1;
+    if (output.dataType != DataType.DT_FLOAT || !oneLogit) {
+      throw new ModelException("Model " + name + ": output '" + outputName + "' is "
+          + output.dataType + " " + output.shape + ", expected DT_FLOAT [batch] or [batch, 1]");
+    }
+  }
+
+  private static boolean compatible(Shape actual, Shape expected) {
+    if (actual.isUnknown() || actual.numDimensions() != expected.numDimensions()) {
+      return false;
+    }
+    for (int i = 1; i < expected.numDimensions(); i++) {
+      if (actual.size(i) != -1 && actual.size(i) != expected.size(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int inputSize() {
+    return inputSize;
+  }
+
+  /**
+   * One logit per face of {@code images}, a {@code [batch, size, size, 3]} tensor the caller
+   * owns.
+   */
+  public float[] logits(TFloat32 images) {
+    if (closed) {
+      throw new IllegalStateException("Model " + name + " is closed");
+    }
+    int batch = (int) images.shape().size(0);
+    try (Result result = function.call(Map.<String, Tensor>of(inputName, images))) {
+      Tensor output = result.get(outputName).orElseThrow(() -> new ModelException(
+          "Model " + name + " returned no '" + outputName + "'"));
+      TFloat32 logits = (TFloat32) output;
+      float[] values = new float[batch];
+      for (int i = 0; i < batch; i++) {
+        values[i] = logits.rank() == 1 ? logits.getFloat(i) : logits.getFloat(i, 0);
+      }
+      return values;
+    }
+  }
+
+  /** Releases the model. Safe to call twice. */
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      bundle.close();
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package dev.deepscreen.core.inference;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Small SavedModels the tests build and export with TensorFlow Java itself: a logit that is an
+ * affine function of the image's mean, {@code weight * mean(image) + bias}, easy to compute by
+ * hand.
+ */
+public final class TinyModels {
+  private TinyModels() {}
+
+  /** Exports the model with signature {@code serving_default}: {@code image} to {@code logit}. */
+  public static Path export(Path directory, int inputSize, float weight, float bias)
+      throws IOException {
+    try (Graph graph = new Graph(); Session session = new Session(graph)) {
+      Ops tf = Ops.create(graph);
+      Placeholder<TFloat32> image = tf.placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, inputSize, inputSize, 3)));
+      Operand<TFloat32> mean = tf.math.mean(image, tf.constant(new int[] {1, 2, 3}));
+      Operand<TFloat32> logit = tf.math.add(tf.math.mul(mean, tf.constant(weight)),
+          tf.constant(bias));
+      Signature signature = Signature.builder().key("serving_default").input("image", image)
+          .output("logit", logit).build();
+      SavedModelBundle.exporter(directory.toString())
+          .withFunction(SessionFunction.create(signature, session)).export();
+    }
+    return directory;
+  }
+
+  /**
+   * Exports a model that fails inside TensorFlow on dark images: its logit is {@code
+   * log(mean(image))} through a numerics check, and the mean of a normalised image darker than
+   * ImageNet's mean is negative, so TensorFlow reports an error for the whole batch.
+   */
+  public static Path exportFailingOnDark(Path directory, int inputSize) throws IOException {
+    try (Graph graph = new Graph(); Session session = new Session(graph)) {
+      Ops tf = Ops.create(graph);
+      Placeholder<TFloat32> image = tf.placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, inputSize, inputSize, 3)));
+      Operand<TFloat32> mean = tf.math.mean(image, tf.constant(new int[] {1, 2, 3}));
+      Operand<TFloat32> logit = tf.debugging.checkNumerics(tf.math.log(mean),
+          "logit of a dark image");
+      Signature signature = Signature.builder().key("serving_default").input("image", image)
+          .output("logit", logit).build();
+      SavedModelBundle.exporter(directory.toString())
+          .withFunction(SessionFunction.create(signature, session)).export();
+    }
+    return directory;
+  }
+
+  /** One model entry of a manifest, with ImageNet normalisation and the default signature. */
+  public static String manifestEntry(String name, String path, int size, double weight) {
+    return "{\"name\": \"" + name + "\", \"path\": \"" + path + "\", \"input_size\": " + size
+        + ", \"layout\": \"NHWC\", \"mean\": [0.485, 0.456, 0.406],"
+        + " \"std\": [0.229, 0.224, 0.225], \"signature\": \"serving_default\","
+        + " \"input\": \"image\", \"output\": \"logit\", \"weight\": " + weight + "}";
+  }
+
+  /** Writes {@code ensemble.json} of {@code version} with the given entries into {@code dir}. */
+  public static Path writeManifest(Path dir, String version, String... entries)
+      throws IOException {
+    java.nio.file.Files.writeString(dir.resolve("ensemble.json"), "{\"version\": \"" + version
+        + "\", \"models\": [" + String.join(", ", entries) + "]}");
+    return dir;
+  }
+}

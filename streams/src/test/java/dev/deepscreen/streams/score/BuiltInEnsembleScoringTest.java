@@ -1,0 +1,40 @@
+package dev.deepscreen.streams.score;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.deepscreen.avro.FaceCrop;
+import dev.deepscreen.core.inference.BuiltInEnsemble;
+import dev.deepscreen.core.inference.Ensemble;
+import dev.deepscreen.core.inference.TensorFlowOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The ensemble built into the core jar (the trainer's demonstration model) scoring real faces. */
+class BuiltInEnsembleScoringTest {
+
+  @Test
+  void theBuiltInEnsembleLoadsAndScoresRealFaces() {
+    assertThat(BuiltInEnsemble.available()).isTrue();
+    try (Ensemble ensemble = BuiltInEnsemble.load(TensorFlowOptions.CPU_DEFAULTS)) {
+      assertThat(ensemble.version()).isNotBlank();
+      assertThat(ensemble.members()).isNotEmpty();
+      int size = ensemble.members().get(0).spec().inputSize();
+      List<FaceCrop> crops = new ArrayList<>();
+      UUID event = UUID.randomUUID();
+      List<byte[]> faces = TestCrops.realFaces(size);
+      for (int i = 0; i < faces.size(); i++) {
+        crops.add(TestCrops.crop(event, i, 0, faces.get(i), size));
+      }
+      List<FaceScorer.Outcome> outcomes = new FaceScorer(ensemble).score(crops);
+      assertThat(outcomes).hasSize(22).noneMatch(FaceScorer.Outcome::failed);
+      for (FaceScorer.Outcome outcome : outcomes) {
+        assertThat(outcome.probabilities()).hasSize(ensemble.members().size());
+        for (double probability : outcome.probabilities()) {
+          assertThat(probability).isStrictlyBetween(0.0, 1.0);
+        }
+      }
+    }
+  }
+}
