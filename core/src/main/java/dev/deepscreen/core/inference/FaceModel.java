@@ -3,6 +3,9 @@ package dev.deepscreen.core.inference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.SessionFunction;
@@ -18,7 +21,10 @@ import org.tensorflow.types.TFloat32;
  * per face, {@code [batch]} or {@code [batch, 1]}. The signature is checked when the model is
  * loaded, so a wrong model fails at start-up with a message, not on the first face.
  *
- * <p>Owns the model's native memory: close it. Sessions are thread-safe for running.
+ * <p>Owns the model's native memory: close it. Sessions are thread-safe for running, and the
+ * stream threads of a scoring stage share one model: {@link #close} waits for the calls in
+ * flight to return before it frees the session, and a call after it is refused, so that no
+ * thread ever runs a freed session.
  */
 public final class FaceModel implements AutoCloseable {
 
@@ -28,6 +34,8 @@ public final class FaceModel implements AutoCloseable {
   private final String inputName;
   private final String outputName;
   private final int inputSize;
+  /** Calls hold the read lock, close the write lock; {@code closed} is guarded by it. */
+  private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean closed;
 
   private FaceModel(String name, SavedModelBundle bundle, SessionFunction function,
@@ -141,28 +149,43 @@ public final class FaceModel implements AutoCloseable {
    * owns.
    */
   public float[] logits(TFloat32 images) {
-    if (closed) {
-      throw new IllegalStateException("Model " + name + " is closed");
-    }
-    int batch = (int) images.shape().size(0);
-    try (Result result = function.call(Map.<String, Tensor>of(inputName, images))) {
-      Tensor output = result.get(outputName).orElseThrow(() -> new ModelException(
-          "Model " + name + " returned no '" + outputName + "'"));
-      TFloat32 logits = (TFloat32) output;
-      float[] values = new float[batch];
-      for (int i = 0; i < batch; i++) {
-        values[i] = logits.rank() == 1 ? logits.getFloat(i) : logits.getFloat(i, 0);
+    Lock call = lifecycle.readLock();
+    call.lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("Model " + name + " is closed");
       }
-      return values;
+      int batch = (int) images.shape().size(0);
+      try (Result result = function.call(Map.<String, Tensor>of(inputName, images))) {
+        Tensor output = result.get(outputName).orElseThrow(() -> new ModelException(
+            "Model " + name + " returned no '" + outputName + "'"));
+        TFloat32 logits = (TFloat32) output;
+        float[] values = new float[batch];
+        for (int i = 0; i < batch; i++) {
+          values[i] = logits.rank() == 1 ? logits.getFloat(i) : logits.getFloat(i, 0);
+        }
+        return values;
+      }
+    } finally {
+      call.unlock();
     }
   }
 
-  /** Releases the model. Safe to call twice. */
+  /**
+   * Releases the model once the calls in flight have returned; later calls are refused. Safe to
+   * call twice.
+   */
   @Override
   public void close() {
-    if (!closed) {
-      closed = true;
-      bundle.close();
+    Lock exclusive = lifecycle.writeLock();
+    exclusive.lock();
+    try {
+      if (!closed) {
+        closed = true;
+        bundle.close();
+      }
+    } finally {
+      exclusive.unlock();
     }
   }
 }

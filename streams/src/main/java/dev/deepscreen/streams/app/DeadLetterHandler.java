@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
@@ -76,8 +77,12 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
     }
     LOG.warn("Record {}-{}@{} cannot be deserialized, sent to {}: {}", context.topic(),
         context.partition(), context.offset(), Topics.DEAD_LETTERS.name(), exception.toString());
-    return Response.resume(List.of(
-        new ProducerRecord<>(Topics.DEAD_LETTERS.name(), null, record.key(), value)));
+    // The original record's timestamp and headers travel with it (tracing ids, the producer's
+    // own metadata), so that a replay of the dead letter looks like the record it stands for.
+    long timestamp = context.timestamp();
+    return Response.resume(List.of(new ProducerRecord<>(Topics.DEAD_LETTERS.name(), null,
+        timestamp >= 0 ? timestamp : null, record.key(), value,
+        new RecordHeaders(record.headers().toArray()))));
   }
 
   /** A dead letter for the record at these coordinates; shared by the stages' own failures. */

@@ -42,13 +42,19 @@ class DeadLetterHandlerTest {
   void anUndeserializableRecordBecomesADeadLetterAndTheStreamResumes() {
     byte[] key = "not-a-uuid".getBytes(StandardCharsets.UTF_8);
     byte[] value = {1, 2, 3};
-    Response response = handler(true).handleError(context("face-crops", 4, 99L),
-        new ConsumerRecord<>("face-crops", 4, 99L, key, value), new WireFormatException("bad"));
+    ConsumerRecord<byte[], byte[]> original = new ConsumerRecord<>("face-crops", 4, 99L, key,
+        value);
+    original.headers().add("traceparent", "00-abc-def-01".getBytes(StandardCharsets.UTF_8));
+    Response response = handler(true).handleError(context("face-crops", 4, 99L), original,
+        new WireFormatException("bad"));
 
     assertThat(response.result()).isEqualTo(Result.RESUME);
     assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(record -> {
       assertThat(record.topic()).isEqualTo(Topics.DEAD_LETTERS.name());
       assertThat(record.key()).isEqualTo(key);
+      assertThat(record.timestamp()).as("the original record's timestamp").isEqualTo(1234L);
+      assertThat(record.headers().lastHeader("traceparent").value())
+          .isEqualTo("00-abc-def-01".getBytes(StandardCharsets.UTF_8));
       DeadLetter letter = read(record);
       assertThat(letter.getStage()).isEqualTo(Stage.SCORE);
       assertThat(letter.getApplicationId()).isEqualTo("deepscreen-score");
