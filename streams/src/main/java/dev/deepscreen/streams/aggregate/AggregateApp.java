@@ -3,9 +3,9 @@ package dev.deepscreen.streams.aggregate;
 import dev.deepscreen.streams.app.StageRunner;
 
 /**
- * Runs the aggregation stage: {@code AggregateApp [settings.properties]}, with {@code
- * DEEPSCREEN_*} environment variables overriding the file. Exit codes as {@link StageRunner}
- * documents.
+ * The aggregation stage, as {@code deepscreen run aggregate} starts it: settings from
+ * {@code --config} and {@code DEEPSCREEN_*} environment variables, exit codes as {@link
+ * StageRunner} documents.
  */
 public final class AggregateApp {
 
@@ -16,7 +16,4 @@ public final class AggregateApp {
 
   private AggregateApp() {}
 
-  public static void main(String[] args) {
-    System.exit(RUNNER.run(args, System.getenv(), System.err));
-  }
 }

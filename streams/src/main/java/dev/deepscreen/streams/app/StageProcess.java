@@ -59,14 +59,10 @@ public final class StageProcess implements AutoCloseable {
   }
 
   /**
-   * Checks the stages' inputs, starts them and runs until the JVM is asked to stop or a stage
-   * fails or stops; returns the exit code of {@link StageRunner}.
+   * Checks the stages' inputs, starts them and runs until {@code signal} says stop (the JVM's
+   * shutdown for {@code deepscreen run}) or a stage fails or stops; returns the exit code of
+   * {@link StageRunner}.
    */
-  public static int run(List<? extends StageRunner.Configured<?>> stages, PrintStream err) {
-    return run(stages, err, StopSignal.jvmShutdown());
-  }
-
-  /** {@link #run(List, PrintStream)} until {@code signal} says stop. */
   public static int run(List<? extends StageRunner.Configured<?>> stages, PrintStream err,
       StopSignal signal) {
     for (StageRunner.Configured<?> stage : stages) {

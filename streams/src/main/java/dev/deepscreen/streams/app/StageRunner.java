@@ -1,9 +1,6 @@
 package dev.deepscreen.streams.app;
 
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +14,10 @@ import org.apache.kafka.streams.StreamsBuilder;
 
 /**
  * One stage: how its settings are validated, which inputs it checks before starting and how its
- * Kafka Streams application is built. {@link #run} runs it as a process (see {@link
- * StageProcess}); the command-line tool and the embedded mode use the parts.
+ * Kafka Streams application is built. {@code deepscreen run} runs it as a process (see {@link
+ * StageProcess}); the embedded mode and the tests use the same parts.
  *
- * <p>Exit codes: 0 stopped on request, 1 the stage failed or its input topics are unusable
+ * <p>Exit codes of {@code deepscreen run}: 0 stopped on request, 1 the stage failed or its input topics are unusable
  * (missing, or partitioned differently when read together), 64 wrong arguments, 66 the settings
  * file cannot be read, 78 invalid settings (the message says which and why).
  *
@@ -77,7 +74,7 @@ public final class StageRunner<C extends StageConfig> {
   private final List<String> coPartitionedInputs;
 
   /**
-   * @param name the command's name in usage messages
+   * @param name the stage's name in health reports and logs
    * @param configFactory validates the merged settings, throwing ConfigException
    * @param topology the stage's topology function
    * @param coPartitionedInputs input topics joined by key, checked at start to exist with the
@@ -119,29 +116,6 @@ public final class StageRunner<C extends StageConfig> {
       }
       return shared;
     }, coPartitionedInputs);
-  }
-
-  /** Reads the settings, then runs the stage until stopped; returns the exit code. */
-  public int run(String[] args, Map<String, String> environment, PrintStream err) {
-    if (args.length > 1) {
-      err.println("usage: " + name + " [settings.properties]");
-      return EXIT_USAGE;
-    }
-    Map<String, String> settings;
-    try {
-      settings = AppProperties.load(args.length == 1 ? Path.of(args[0]) : null, environment);
-    } catch (IOException e) {
-      err.println("Cannot read the settings file " + args[0] + ": " + e);
-      return EXIT_NO_INPUT;
-    }
-    Configured<C> stage;
-    try {
-      stage = configure(settings);
-    } catch (ConfigException e) {
-      err.println("Invalid settings: " + e.getMessage());
-      return EXIT_CONFIG;
-    }
-    return StageProcess.run(List.of(stage), err);
   }
 
   /**

@@ -4,8 +4,9 @@ import dev.deepscreen.streams.app.StageRunner;
 import java.util.List;
 
 /**
- * Runs the extraction stage: {@code ExtractApp [settings.properties]}, with {@code DEEPSCREEN_*}
- * environment variables overriding the file. Exit codes as {@link StageRunner} documents.
+ * The extraction stage, as {@code deepscreen run extract} starts it: settings from
+ * {@code --config} and {@code DEEPSCREEN_*} environment variables, exit codes as {@link
+ * StageRunner} documents.
  */
 public final class ExtractApp {
 
@@ -15,7 +16,4 @@ public final class ExtractApp {
 
   private ExtractApp() {}
 
-  public static void main(String[] args) {
-    System.exit(RUNNER.run(args, System.getenv(), System.err));
-  }
 }

@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 import org.tensorflow.TensorFlow;
 
 /**
- * Runs the scoring stage: {@code ScoreApp [settings.properties]}, with {@code DEEPSCREEN_*}
- * environment variables overriding the file. Exit codes as {@link StageRunner} documents; an
- * ensemble that is missing or does not match its manifest is an invalid setting (78).
+ * The scoring stage, as {@code deepscreen run score} starts it: settings from {@code --config}
+ * and {@code DEEPSCREEN_*} environment variables, exit codes as {@link StageRunner} documents;
+ * an ensemble that is missing or does not match its manifest is an invalid setting (78).
  */
 public final class ScoreApp {
 
@@ -28,9 +28,6 @@ public final class ScoreApp {
 
   private ScoreApp() {}
 
-  public static void main(String[] args) {
-    System.exit(RUNNER.run(args, System.getenv(), System.err));
-  }
 
   /**
    * Loads the configured ensemble (or the built-in one), after logging what TensorFlow runs on,

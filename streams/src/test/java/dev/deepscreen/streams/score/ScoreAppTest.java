@@ -3,15 +3,16 @@ package dev.deepscreen.streams.score;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.deepscreen.streams.app.StageRunner;
 import dev.deepscreen.core.inference.Ensemble;
+import dev.deepscreen.streams.app.StageProcess;
+import dev.deepscreen.streams.app.StageRunner;
+import dev.deepscreen.streams.app.StopSignal;
 import dev.deepscreen.core.inference.TensorFlowDevices;
 import dev.deepscreen.core.inference.TensorFlowOptions;
 import dev.deepscreen.core.inference.TinyModels;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -26,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The scoring stage's settings, and its start-up failures, which happen before Kafka starts. */
 class ScoreAppTest {
 
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private static Map<String, Object> base() {
     Map<String, Object> settings = new HashMap<>();
@@ -121,11 +121,16 @@ class ScoreAppTest {
   @Test
   void aMissingOrMismatchedEnsembleStopsTheStageAtStartWithTheReason(@TempDir Path dir)
       throws Exception {
-    Path settings = Files.writeString(dir.resolve("score.properties"),
-        "bootstrap.servers=localhost:9092\nschema.registry.url=mock://score-app-test\n"
-            + "score.ensemble.dir=" + dir.resolve("nowhere") + "\n");
-    int exit = ScoreApp.RUNNER.run(new String[] {settings.toString()}, Map.of(),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    // Stopped as soon as it runs: the stage must fail before that, at start.
+    StopSignal stopAtOnce = (stop, finished) -> {
+      stop.run();
+      return () -> { };
+    };
+    int exit = StageProcess.run(List.of(ScoreApp.RUNNER.configure(Map.of(
+        "bootstrap.servers", "localhost:9092", "schema.registry.url", "mock://score-app-test",
+        "score.ensemble.dir", dir.resolve("nowhere").toString()))),
+        new PrintStream(err, true, StandardCharsets.UTF_8), stopAtOnce);
     assertThat(exit).isEqualTo(StageRunner.EXIT_CONFIG);
     assertThat(err.toString(StandardCharsets.UTF_8).trim()).isEqualTo("Invalid settings:"
         + " Invalid value " + dir.resolve("nowhere") + " for configuration score.ensemble.dir:"

@@ -13,6 +13,7 @@ import dev.deepscreen.schemas.registry.FakeSchemaRegistryServer;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.streams.embedded.CommittedTopicReader;
 import dev.deepscreen.core.inference.TinyModels;
+import dev.deepscreen.streams.cli.Deepscreen;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -203,7 +204,7 @@ class ScoreCrashIT {
     }
   }
 
-  /** Starts {@link ScoreApp} in a JVM of its own, its output in {@code <name>.log}. */
+  /** Starts {@code deepscreen run score} in a JVM of its own, its output in {@code <name>.log}. */
   private static Process launch(String applicationId, Path ensemble, Duration maxWait,
       String name) throws IOException {
     Path settings = dir.resolve(name + ".properties");
@@ -224,7 +225,7 @@ class ScoreCrashIT {
         ScoreConfig.INTRA_OP_THREADS_CONFIG + "=1", ""));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        ScoreApp.class.getName(), settings.toString())
+        Deepscreen.class.getName(), "run", "score", "--config", settings.toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
   }
 
