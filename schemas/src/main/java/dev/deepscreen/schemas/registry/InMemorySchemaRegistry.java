@@ -106,19 +106,6 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
     return schema;
   }
 
-  @Override
-  public synchronized RegisteredSchema latest(String subject) {
-    List<RegisteredSchema> versions = versions(subject, "get latest version");
-    return versions.get(versions.size() - 1);
-  }
-
-  @Override
-  public synchronized boolean isCompatible(String subject, Schema schema) {
-    List<RegisteredSchema> versions = versions(subject, "check compatibility");
-    CompatibilityLevel level = levels.getOrDefault(subject, defaultLevel);
-    return level.incompatibility(schema, versions.get(versions.size() - 1).schema()) == null;
-  }
-
   /** The subjects registered so far, sorted. */
   public synchronized List<String> subjects() {
     return versionsBySubject.keySet().stream().sorted().toList();

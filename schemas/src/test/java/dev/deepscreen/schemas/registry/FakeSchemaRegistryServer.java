@@ -37,10 +37,9 @@ import org.apache.avro.SchemaParseException;
  * }
  * }</pre>
  *
- * <p>Endpoints: {@code GET /schemas/ids/{id}}, {@code POST /subjects/{subject}/versions},
- * {@code POST /subjects/{subject}}, {@code GET /subjects/{subject}/versions/latest} and
- * {@code POST /compatibility/subjects/{subject}/versions/latest}. Any other answers 404; a body
- * whose schema does not parse answers 422 with error code 42201; the registry's refusals answer
+ * <p>Endpoints: {@code GET /schemas/ids/{id}}, {@code POST /subjects/{subject}/versions} and
+ * {@code POST /subjects/{subject}}. Any other answers 404; a body whose schema does not parse
+ * answers 422 with error code 42201; the registry's refusals answer
  * {@code {"error_code": ..., "message": ...}} with their HTTP status.
  */
 public final class FakeSchemaRegistryServer implements AutoCloseable {
@@ -204,15 +203,6 @@ public final class FakeSchemaRegistryServer implements AutoCloseable {
     }
     if (method.equals("POST") && p.length == 2 && p[0].equals("subjects")) {
       return Answer.ok(version(registry.lookup(p[1], parse(body))));
-    }
-    if (method.equals("GET") && p.length == 4 && p[0].equals("subjects")
-        && p[2].equals("versions") && p[3].equals("latest")) {
-      return Answer.ok(version(registry.latest(p[1])));
-    }
-    if (method.equals("POST") && p.length == 5 && p[0].equals("compatibility")
-        && p[1].equals("subjects") && p[3].equals("versions") && p[4].equals("latest")) {
-      return Answer.ok(JSON.createObjectNode().put("is_compatible",
-          registry.isCompatible(p[2], parse(body))));
     }
     return error(404, 404, "no such endpoint: " + method + " /" + String.join("/", p));
   }
