@@ -25,8 +25,8 @@ import org.apache.avro.SchemaParseException;
 /**
  * A Schema Registry for tests, reached over HTTP: the endpoints of the Confluent REST API v1 that
  * {@link HttpSchemaRegistryClient} calls, answered from an {@link InMemorySchemaRegistry}
- * (BACKWARD compatibility unless {@link #registry()} is told otherwise), with every request
- * recorded and faults injected ahead of the next requests.
+ * (BACKWARD compatibility), with every request recorded and faults injected ahead of the next
+ * requests.
  *
  * <p>It listens on 127.0.0.1 on a free port from construction until {@link #close()}:
  *
@@ -110,7 +110,7 @@ public final class FakeSchemaRegistryServer implements AutoCloseable {
     return "http://127.0.0.1:" + port();
   }
 
-  /** The registry behind it, to pre-register schemas, set compatibility levels or inspect. */
+  /** The registry behind it, to pre-register schemas or inspect. */
   public InMemorySchemaRegistry registry() {
     return registry;
   }
