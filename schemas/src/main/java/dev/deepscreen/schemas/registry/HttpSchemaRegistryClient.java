@@ -33,8 +33,8 @@ import org.apache.avro.SchemaParseException;
  *   <li>Refusals become the typed {@link SchemaRegistryException} subclasses of
  *       {@link SchemaRegistryException#fromError}; nothing returns null.
  *   <li>Successful answers of {@link #register}, {@link #lookup} and {@link #schemaById} are cached
- *       for the life of the client, since ids and versions are immutable in the registry. Failures,
- *       {@link #latest} and {@link #isCompatible} are never cached: they can change.
+ *       for the life of the client, since ids and versions are immutable in the registry. Failures
+ *       are never cached: the registry may accept later what it refused now.
  *   <li>Credentials in a URL's user info are only used for the Authorization header; they are
  *       never sent in the request URI nor written into error messages.
  *   <li>Redirects are not followed, so credentials never leave for another host.
@@ -131,27 +131,6 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     Schema schema = parse(operation, requiredText(answer, "schema"));
     Schema previous = schemasById.putIfAbsent(id, schema);
     return previous != null ? previous : schema;
-  }
-
-  @Override
-  public RegisteredSchema latest(String subject) {
-    ensureOpen();
-    String operation = "get latest version of subject '" + subject + "'";
-    return registeredSchema(operation, subject,
-        send(operation, "GET", "/subjects/" + segment(subject) + "/versions/latest", null));
-  }
-
-  @Override
-  public boolean isCompatible(String subject, Schema schema) {
-    ensureOpen();
-    JsonNode answer = send("test compatibility with subject '" + subject + "'", "POST",
-        "/compatibility/subjects/" + segment(subject) + "/versions/latest", schema);
-    JsonNode verdict = answer.get("is_compatible");
-    if (verdict == null || !verdict.isBoolean()) {
-      throw new SchemaRegistryException("test compatibility with subject '" + subject
-          + "': the answer has no is_compatible: " + truncate(answer.toString()), 200, 0);
-    }
-    return verdict.booleanValue();
   }
 
   /** Idempotent. Java 17's HttpClient has nothing to close; its idle connections time out. */

@@ -26,7 +26,6 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
   private final Map<Integer, Schema> schemasById = new HashMap<>();
   private final Map<String, List<RegisteredSchema>> versionsBySubject = new HashMap<>();
   private final Map<String, CompatibilityLevel> levels = new HashMap<>();
-  private CompatibilityLevel defaultLevel = CompatibilityLevel.BACKWARD;
 
   /** A registry of its own, not shared with any scope. */
   public InMemorySchemaRegistry() {
@@ -47,14 +46,9 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
     SCOPES.remove(scope);
   }
 
-  /** Sets the compatibility level of one subject. */
-  public synchronized void setCompatibility(String subject, CompatibilityLevel level) {
+  /** Sets the compatibility level of one subject (BACKWARD unless set). */
+  synchronized void setCompatibility(String subject, CompatibilityLevel level) {
     levels.put(subject, level);
-  }
-
-  /** Sets the level of subjects that have none of their own. */
-  public synchronized void setDefaultCompatibility(CompatibilityLevel level) {
-    defaultLevel = level;
   }
 
   @Override
@@ -67,7 +61,7 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
         }
       }
       Schema latest = versions.get(versions.size() - 1).schema();
-      CompatibilityLevel level = levels.getOrDefault(subject, defaultLevel);
+      CompatibilityLevel level = levels.getOrDefault(subject, CompatibilityLevel.BACKWARD);
       String problem = level.incompatibility(schema, latest);
       if (problem != null) {
         throw new IncompatibleSchemaException("register schema under subject " + subject + " in "
@@ -104,19 +98,6 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
           + ": schema " + id + " not found (error code 40403)", 404, 40403);
     }
     return schema;
-  }
-
-  @Override
-  public synchronized RegisteredSchema latest(String subject) {
-    List<RegisteredSchema> versions = versions(subject, "get latest version");
-    return versions.get(versions.size() - 1);
-  }
-
-  @Override
-  public synchronized boolean isCompatible(String subject, Schema schema) {
-    List<RegisteredSchema> versions = versions(subject, "check compatibility");
-    CompatibilityLevel level = levels.getOrDefault(subject, defaultLevel);
-    return level.incompatibility(schema, versions.get(versions.size() - 1).schema()) == null;
   }
 
   /** The subjects registered so far, sorted. */

@@ -38,21 +38,6 @@ public interface SchemaRegistryClient extends Closeable {
    */
   Schema schemaById(int id);
 
-  /**
-   * The latest version registered under {@code subject}.
-   *
-   * @throws SubjectNotFoundException if the subject does not exist (40401)
-   */
-  RegisteredSchema latest(String subject);
-
-  /**
-   * Whether {@code schema} could be registered under {@code subject} given its latest version and
-   * the subject's compatibility level.
-   *
-   * @throws SubjectNotFoundException if the subject does not exist (40401)
-   */
-  boolean isCompatible(String subject, Schema schema);
-
   /** Releases connections; the in-memory registry keeps its schemas for other clients. */
   @Override
   void close();

@@ -27,13 +27,6 @@ public final class AvroSerde<T> implements Serde<T> {
         AvroDeserializer.specific(type, registry));
   }
 
-  /** Keys of the generated class {@code type}, registered under {@code <topic>-key}. */
-  public static <T extends SpecificRecord> AvroSerde<T> forKeys(Class<T> type,
-      SchemaRegistryClient registry, boolean autoRegister) {
-    return new AvroSerde<>(new AvroSerializer<>(registry, autoRegister, true),
-        AvroDeserializer.specific(type, registry));
-  }
-
   /** Generic values read with their writer schema, as a connector or a tool sees them. */
   public static AvroSerde<GenericRecord> genericValues(SchemaRegistryClient registry,
       boolean autoRegister) {

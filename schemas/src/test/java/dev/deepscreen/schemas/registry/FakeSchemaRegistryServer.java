@@ -25,8 +25,8 @@ import org.apache.avro.SchemaParseException;
 /**
  * A Schema Registry for tests, reached over HTTP: the endpoints of the Confluent REST API v1 that
  * {@link HttpSchemaRegistryClient} calls, answered from an {@link InMemorySchemaRegistry}
- * (BACKWARD compatibility unless {@link #registry()} is told otherwise), with every request
- * recorded and faults injected ahead of the next requests.
+ * (BACKWARD compatibility), with every request recorded and faults injected ahead of the next
+ * requests.
  *
  * <p>It listens on 127.0.0.1 on a free port from construction until {@link #close()}:
  *
@@ -37,10 +37,9 @@ import org.apache.avro.SchemaParseException;
  * }
  * }</pre>
  *
- * <p>Endpoints: {@code GET /schemas/ids/{id}}, {@code POST /subjects/{subject}/versions},
- * {@code POST /subjects/{subject}}, {@code GET /subjects/{subject}/versions/latest} and
- * {@code POST /compatibility/subjects/{subject}/versions/latest}. Any other answers 404; a body
- * whose schema does not parse answers 422 with error code 42201; the registry's refusals answer
+ * <p>Endpoints: {@code GET /schemas/ids/{id}}, {@code POST /subjects/{subject}/versions} and
+ * {@code POST /subjects/{subject}}. Any other answers 404; a body whose schema does not parse
+ * answers 422 with error code 42201; the registry's refusals answer
  * {@code {"error_code": ..., "message": ...}} with their HTTP status.
  */
 public final class FakeSchemaRegistryServer implements AutoCloseable {
@@ -111,7 +110,7 @@ public final class FakeSchemaRegistryServer implements AutoCloseable {
     return "http://127.0.0.1:" + port();
   }
 
-  /** The registry behind it, to pre-register schemas, set compatibility levels or inspect. */
+  /** The registry behind it, to pre-register schemas or inspect. */
   public InMemorySchemaRegistry registry() {
     return registry;
   }
@@ -204,15 +203,6 @@ public final class FakeSchemaRegistryServer implements AutoCloseable {
     }
     if (method.equals("POST") && p.length == 2 && p[0].equals("subjects")) {
       return Answer.ok(version(registry.lookup(p[1], parse(body))));
-    }
-    if (method.equals("GET") && p.length == 4 && p[0].equals("subjects")
-        && p[2].equals("versions") && p[3].equals("latest")) {
-      return Answer.ok(version(registry.latest(p[1])));
-    }
-    if (method.equals("POST") && p.length == 5 && p[0].equals("compatibility")
-        && p[1].equals("subjects") && p[3].equals("versions") && p[4].equals("latest")) {
-      return Answer.ok(JSON.createObjectNode().put("is_compatible",
-          registry.isCompatible(p[2], parse(body))));
     }
     return error(404, 404, "no such endpoint: " + method + " /" + String.join("/", p));
   }

@@ -149,47 +149,6 @@ class HttpSchemaRegistryClientTest {
   }
 
   @Test
-  void latestReturnsTheNewestVersionAndIsNeverCached() {
-    HttpSchemaRegistryClient client = client();
-    client.register("verdicts-value", V1);
-    RegisteredSchema before = client.latest("verdicts-value");
-    int id2 = client.register("verdicts-value", V2);
-
-    RegisteredSchema after = client.latest("verdicts-value");
-
-    assertThat(before.version()).isEqualTo(1);
-    assertThat(after).isEqualTo(new RegisteredSchema("verdicts-value", id2, 2, V2));
-    assertThat(server.requests()).extracting(Request::method, Request::path).contains(
-        tuple("GET", "/subjects/verdicts-value/versions/latest"));
-  }
-
-  @Test
-  void latestOfAnUnknownSubjectThrowsSubjectNotFound() {
-    assertThatThrownBy(() -> client().latest("nobody-value"))
-        .isInstanceOf(SubjectNotFoundException.class);
-  }
-
-  @Test
-  void isCompatibleSaysTrueForAFieldWithADefault() {
-    HttpSchemaRegistryClient client = client();
-    client.register("verdicts-value", V1);
-
-    assertThat(client.isCompatible("verdicts-value", V2)).isTrue();
-    assertThat(server.requests().get(1).path())
-        .isEqualTo("/compatibility/subjects/verdicts-value/versions/latest");
-  }
-
-  @Test
-  void isCompatibleSaysFalseForAFieldWithoutADefaultAndIsNeverCached() {
-    HttpSchemaRegistryClient client = client();
-    client.register("verdicts-value", V1);
-
-    assertThat(client.isCompatible("verdicts-value", V2_NO_DEFAULT)).isFalse();
-    assertThat(client.isCompatible("verdicts-value", V2_NO_DEFAULT)).isFalse();
-    assertThat(server.requests()).hasSize(3);
-  }
-
-  @Test
   void registeringAnIncompatibleSchemaThrowsIncompatibleSchema() {
     HttpSchemaRegistryClient client = client();
     client.register("verdicts-value", V1);
@@ -312,7 +271,7 @@ class HttpSchemaRegistryClientTest {
 
     int id = client.register("s", V1);
     // Later calls start from the URL that answered.
-    client.latest("s");
+    client.lookup("s", V1);
 
     assertThat(id).isPositive();
     assertThat(server.requests()).hasSize(2);
@@ -398,13 +357,12 @@ class HttpSchemaRegistryClientTest {
   void subjectIsEncodedAsOnePathSegment() {
     HttpSchemaRegistryClient client = client();
     int id = client.register("team a/verdicts", V1);
-    RegisteredSchema latest = client.latest("team a/verdicts");
+    RegisteredSchema found = client.lookup("team a/verdicts", V1);
 
     assertThat(server.requests().get(0).uri()).isEqualTo("/subjects/team%20a%2Fverdicts/versions");
-    assertThat(server.requests().get(1).uri())
-        .isEqualTo("/subjects/team%20a%2Fverdicts/versions/latest");
-    assertThat(latest.subject()).isEqualTo("team a/verdicts");
-    assertThat(latest.id()).isEqualTo(id);
+    assertThat(server.requests().get(1).uri()).isEqualTo("/subjects/team%20a%2Fverdicts");
+    assertThat(found.subject()).isEqualTo("team a/verdicts");
+    assertThat(found.id()).isEqualTo(id);
   }
 
   @Test
@@ -416,7 +374,7 @@ class HttpSchemaRegistryClientTest {
 
     assertThatThrownBy(() -> client.schemaById(id)).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> client.register("s", V1)).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> client.latest("s")).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> client.lookup("s", V1)).isInstanceOf(IllegalStateException.class);
     assertThat(server.requests()).hasSize(1);
   }
 
