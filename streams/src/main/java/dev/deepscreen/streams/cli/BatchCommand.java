@@ -1,6 +1,10 @@
 package dev.deepscreen.streams.cli;
 
-import dev.deepscreen.avro.Verdict;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.deepscreen.schemas.serde.AvroJson;
 import dev.deepscreen.streams.aggregate.AggregateConfig;
 import dev.deepscreen.streams.aggregate.VerdictFactory;
@@ -48,6 +52,14 @@ final class BatchCommand implements Callable<Integer> {
   /** The offline path reads the stages' settings but connects to nothing. */
   private static final Map<String, String> OFFLINE = Map.of("bootstrap.servers", "offline:0",
       "schema.registry.url", "mock://offline");
+
+  /** The reference's submission file: {@code filename,label} with the probability of fake. */
+  private static final ObjectWriter SUBMISSION = new CsvMapper().writerFor(SubmissionRow.class)
+      .with(CsvSchema.builder().addColumn("filename").addColumn("label").build().withHeader());
+
+  /** The label is formatted here: the reference's files carry six decimals. */
+  private record SubmissionRow(@JsonProperty("filename") String filename,
+      @JsonProperty("label") String label) {}
 
   private final CommandContext context;
 
@@ -140,24 +152,15 @@ final class BatchCommand implements Callable<Integer> {
     }
   }
 
-  /** The reference's submission file: {@code filename,label} with the probability of fake. */
   private static void writeSubmission(Path file, List<BatchScreening.Result> results) {
-    try (BufferedWriter csv = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      csv.write("filename,label");
-      csv.newLine();
+    try (BufferedWriter csv = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        SequenceWriter rows = SUBMISSION.writeValues(csv)) {
       for (BatchScreening.Result result : results) {
-        Verdict verdict = result.verdict();
-        csv.write(csvField(result.video().getFileName().toString()) + ","
-            + String.format(Locale.ROOT, "%.6f", verdict.getProbability()));
-        csv.newLine();
+        rows.write(new SubmissionRow(result.video().getFileName().toString(),
+            String.format(Locale.ROOT, "%.6f", result.verdict().getProbability())));
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("Cannot write " + file + ": " + e.getMessage(), e);
     }
-  }
-
-  private static String csvField(String value) {
-    return value.contains(",") || value.contains("\"") || value.contains("\n")
-        ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
   }
 }
