@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The CSV files the trainer writes and reads (a run's log, the evaluation's scores, a data set's
@@ -25,7 +27,18 @@ import java.util.List;
  */
 public final class CsvTable {
   private static final CsvMapper CSV = new CsvMapper();
-  private static final ObjectWriter WRITER = CSV.writer(CsvSchema.emptySchema());
+  /**
+   * Quotes a cell only when CSV needs it, so that files keep their plain look (without the
+   * strict check Jackson quotes any cell over 24 characters, and most file paths are).
+   */
+  private static final ObjectWriter WRITER = CSV.writer(CsvSchema.emptySchema())
+      .with(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING);
+  /**
+   * Jackson's strict check misses a lone carriage return, which readers take for the end of a
+   * row: a table holding one is written with every cell quoted.
+   */
+  private static final ObjectWriter QUOTING_EVERY_CELL =
+      WRITER.with(CsvGenerator.Feature.ALWAYS_QUOTE_STRINGS);
   private static final ObjectReader READER = CSV.readerForListOf(String.class)
       .with(CsvParser.Feature.WRAP_AS_ARRAY);
 
@@ -46,8 +59,10 @@ public final class CsvTable {
   /** Writes {@code header} and then {@code rows} to {@code file}, in UTF-8. */
   public static void write(Path file, List<String> header, List<? extends List<String>> rows)
       throws IOException {
+    boolean carriageReturn = Stream.concat(Stream.of(header), rows.stream())
+        .flatMap(List::stream).anyMatch(cell -> cell.indexOf('\r') >= 0);
     try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-        SequenceWriter csv = WRITER.writeValues(out)) {
+        SequenceWriter csv = (carriageReturn ? QUOTING_EVERY_CELL : WRITER).writeValues(out)) {
       csv.write(header);
       csv.writeAll(rows);
     }

@@ -35,14 +35,26 @@ class CsvTableTest {
   void onlyCellsThatNeedItAreQuoted() throws Exception {
     Path file = dir.resolve("t.csv");
     CsvTable.write(file, List.of("video", "label", "track", "mean"),
-        List.of(List.of("part0/a.mp4", "REAL", "", "0.350000"),
-            List.of("b,c.mp4", "FAKE", "3", "NaN")));
+        List.of(List.of("manipulated_sequences/Deepfakes/c23/videos/000_003.mp4", "REAL", "",
+                "0.350000"),
+            List.of("#1 (b), c.mp4", "FAKE", "3", "-0.5")));
 
     assertThat(Files.readString(file)).isEqualTo("""
         video,label,track,mean
-        part0/a.mp4,REAL,,0.350000
-        "b,c.mp4",FAKE,3,NaN
+        manipulated_sequences/Deepfakes/c23/videos/000_003.mp4,REAL,,0.350000
+        "#1 (b), c.mp4",FAKE,3,-0.5
         """);
+  }
+
+  @Test
+  void aLoneCarriageReturnIsQuotedToo() throws Exception {
+    Path file = dir.resolve("t.csv");
+    CsvTable.write(file, List.of("video", "probability"),
+        List.of(List.of("odd\rname.mp4", "0.5"), List.of("plain.mp4", "1")));
+
+    assertThat(CsvTable.read(file)).extracting(CsvTable.Row::cells).containsExactly(
+        List.of("video", "probability"), List.of("odd\rname.mp4", "0.5"),
+        List.of("plain.mp4", "1"));
   }
 
   @Test

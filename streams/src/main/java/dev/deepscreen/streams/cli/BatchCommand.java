@@ -1,10 +1,5 @@
 package dev.deepscreen.streams.cli;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SequenceWriter;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.deepscreen.schemas.serde.AvroJson;
 import dev.deepscreen.streams.aggregate.AggregateConfig;
 import dev.deepscreen.streams.aggregate.VerdictFactory;
@@ -15,15 +10,12 @@ import dev.deepscreen.core.inference.Ensemble;
 import dev.deepscreen.streams.score.ScoreApp;
 import dev.deepscreen.streams.score.ScoreConfig;
 import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -52,14 +44,6 @@ final class BatchCommand implements Callable<Integer> {
   /** The offline path reads the stages' settings but connects to nothing. */
   private static final Map<String, String> OFFLINE = Map.of("bootstrap.servers", "offline:0",
       "schema.registry.url", "mock://offline");
-
-  /** The reference's submission file: {@code filename,label} with the probability of fake. */
-  private static final ObjectWriter SUBMISSION = new CsvMapper().writerFor(SubmissionRow.class)
-      .with(CsvSchema.builder().addColumn("filename").addColumn("label").build().withHeader());
-
-  /** The label is formatted here: the reference's files carry six decimals. */
-  private record SubmissionRow(@JsonProperty("filename") String filename,
-      @JsonProperty("label") String label) {}
 
   private final CommandContext context;
 
@@ -129,7 +113,10 @@ final class BatchCommand implements Callable<Integer> {
       });
     }
     Files.createDirectories(out);
-    writeSubmission(out.resolve("submission.csv"), results);
+    SubmissionFile.write(out.resolve("submission.csv"), results.stream()
+        .map(r -> new SubmissionFile.Row(r.video().getFileName().toString(),
+            r.verdict().getProbability()))
+        .toList());
     try (BufferedWriter json = Files.newBufferedWriter(out.resolve("verdicts.jsonl"),
         StandardCharsets.UTF_8)) {
       for (BatchScreening.Result result : results) {
@@ -149,18 +136,6 @@ final class BatchCommand implements Callable<Integer> {
       return ScoreApp.loadEnsemble(score);
     } catch (ConfigException e) {
       throw new CommandException(StageRunner.EXIT_CONFIG, "Invalid settings: " + e.getMessage());
-    }
-  }
-
-  private static void writeSubmission(Path file, List<BatchScreening.Result> results) {
-    try (BufferedWriter csv = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-        SequenceWriter rows = SUBMISSION.writeValues(csv)) {
-      for (BatchScreening.Result result : results) {
-        rows.write(new SubmissionRow(result.video().getFileName().toString(),
-            String.format(Locale.ROOT, "%.6f", result.verdict().getProbability())));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + file + ": " + e.getMessage(), e);
     }
   }
 }
