@@ -28,8 +28,8 @@ import java.util.stream.Stream;
 public final class CsvTable {
   private static final CsvMapper CSV = new CsvMapper();
   /**
-   * Quotes a cell only when CSV needs it, so that files keep their plain look (without the
-   * strict check Jackson quotes any cell over 24 characters, and most file paths are).
+   * Jackson's default check quotes any cell over 24 characters, most paths among them; the
+   * strict one quotes a cell only when CSV needs it, so that plain files look as they did.
    */
   private static final ObjectWriter WRITER = CSV.writer(CsvSchema.emptySchema())
       .with(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING);

@@ -20,8 +20,8 @@ import java.util.Locale;
  */
 final class SubmissionFile {
   /**
-   * Without the strict check Jackson quotes any name over 24 characters; the reference's files
-   * quote only what must be.
+   * Jackson's default check quotes any name over 24 characters; the strict one quotes only what
+   * CSV needs, so that plain names stay as they were.
    */
   private static final ObjectWriter WRITER = new CsvMapper()
       .writer(CsvSchema.builder().addColumn("filename").addColumn("label").build().withHeader())
