@@ -3,13 +3,16 @@ package dev.deepscreen.core.media;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 
-import java.io.BufferedReader;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,6 +31,15 @@ public final class FacePhotos {
   public static final String RESOURCE_FOLDER = "/dev/deepscreen/core/photos/";
   public static final List<String> NAMES = List.of("sample1.jpg", "sample2.jpg", "sample3.jpg",
       "sample4.jpg", "sample5.jpg", "sample6.jpg");
+
+  /** {@code faces.csv}: {@code #} comment lines, a header line, then one face per row. */
+  private static final ObjectReader FACES_CSV = new CsvMapper().readerFor(FaceRow.class)
+      .with(CsvSchema.emptySchema().withHeader().withComments())
+      .with(CsvParser.Feature.SKIP_EMPTY_LINES);
+
+  private record FaceRow(@JsonProperty("photo") String photo, @JsonProperty("x") int x,
+      @JsonProperty("y") int y, @JsonProperty("width") int width,
+      @JsonProperty("height") int height) {}
 
   private FacePhotos() {}
 
@@ -57,24 +69,36 @@ public final class FacePhotos {
    * in file order.
    */
   public static Map<String, List<FaceBox>> labelledFaces() {
+    Map<String, List<FaceBox>> listed = readFaces(
+        new ByteArrayInputStream(resource("faces.csv")));
+    for (String name : listed.keySet()) {
+      if (!NAMES.contains(name)) {
+        throw new IllegalStateException(RESOURCE_FOLDER + "faces.csv labels " + name
+            + ", which is not one of " + NAMES);
+      }
+    }
     Map<String, List<FaceBox>> faces = new LinkedHashMap<>();
-    NAMES.forEach(n -> faces.put(n, new ArrayList<>()));
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-        new ByteArrayInputStream(resource("faces.csv")), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        if (line.startsWith("#") || line.startsWith("photo,") || line.isBlank()) {
-          continue;
-        }
-        String[] f = line.split(",");
-        faces.get(f[0]).add(new FaceBox(Integer.parseInt(f[1]), Integer.parseInt(f[2]),
-            Integer.parseInt(f[3]), Integer.parseInt(f[4]), 1f));
+    NAMES.forEach(n -> faces.put(n, listed.getOrDefault(n, List.of())));
+    return Collections.unmodifiableMap(faces);
+  }
+
+  /**
+   * The faces of a {@code faces.csv} ({@code photo,x,y,width,height}, with {@code #} comment
+   * lines), by photo name in order of appearance, each photo's faces in file order.
+   */
+  static Map<String, List<FaceBox>> readFaces(InputStream csv) {
+    Map<String, List<FaceBox>> faces = new LinkedHashMap<>();
+    try (MappingIterator<FaceRow> rows = FACES_CSV.readValues(csv)) {
+      while (rows.hasNextValue()) {
+        FaceRow row = rows.nextValue();
+        faces.computeIfAbsent(row.photo(), n -> new ArrayList<>())
+            .add(new FaceBox(row.x(), row.y(), row.width(), row.height(), 1f));
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("Cannot read faces.csv: " + e.getMessage(), e);
     }
     faces.replaceAll((name, boxes) -> Collections.unmodifiableList(boxes));
-    return Collections.unmodifiableMap(faces);
+    return faces;
   }
 
   private static byte[] resource(String name) {

@@ -1,6 +1,5 @@
 package dev.deepscreen.streams.cli;
 
-import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.schemas.serde.AvroJson;
 import dev.deepscreen.streams.aggregate.AggregateConfig;
 import dev.deepscreen.streams.aggregate.VerdictFactory;
@@ -11,15 +10,12 @@ import dev.deepscreen.core.inference.Ensemble;
 import dev.deepscreen.streams.score.ScoreApp;
 import dev.deepscreen.streams.score.ScoreConfig;
 import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -117,7 +113,10 @@ final class BatchCommand implements Callable<Integer> {
       });
     }
     Files.createDirectories(out);
-    writeSubmission(out.resolve("submission.csv"), results);
+    SubmissionFile.write(out.resolve("submission.csv"), results.stream()
+        .map(r -> new SubmissionFile.Row(r.video().getFileName().toString(),
+            r.verdict().getProbability()))
+        .toList());
     try (BufferedWriter json = Files.newBufferedWriter(out.resolve("verdicts.jsonl"),
         StandardCharsets.UTF_8)) {
       for (BatchScreening.Result result : results) {
@@ -138,26 +137,5 @@ final class BatchCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       throw new CommandException(StageRunner.EXIT_CONFIG, "Invalid settings: " + e.getMessage());
     }
-  }
-
-  /** The reference's submission file: {@code filename,label} with the probability of fake. */
-  private static void writeSubmission(Path file, List<BatchScreening.Result> results) {
-    try (BufferedWriter csv = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      csv.write("filename,label");
-      csv.newLine();
-      for (BatchScreening.Result result : results) {
-        Verdict verdict = result.verdict();
-        csv.write(csvField(result.video().getFileName().toString()) + ","
-            + String.format(Locale.ROOT, "%.6f", verdict.getProbability()));
-        csv.newLine();
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String csvField(String value) {
-    return value.contains(",") || value.contains("\"") || value.contains("\n")
-        ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
   }
 }

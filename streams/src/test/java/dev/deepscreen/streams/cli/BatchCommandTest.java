@@ -2,6 +2,9 @@ package dev.deepscreen.streams.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import dev.deepscreen.streams.app.StageRunner;
 import dev.deepscreen.core.media.ClipWriter.Codec;
 import dev.deepscreen.core.media.SampleClips;
@@ -24,7 +27,9 @@ class BatchCommandTest {
   @Test
   void aFolderBecomesASubmissionFileAndOneVerdictPerFile() throws Exception {
     Path videos = Files.createDirectories(dir.resolve("videos"));
-    SampleClips.panningClip(videos.resolve("group, five.mp4"), "sample5.jpg", Codec.H264_MP4,
+    // A comma, quotes and a non-ASCII letter: the name must come back whole from the CSV.
+    String groupName = "group, \"fünf\".mp4";
+    SampleClips.panningClip(videos.resolve(groupName), "sample5.jpg", Codec.H264_MP4,
         480, 270, 30, 30, 0);
     SampleClips.panningClip(videos.resolve("trio.avi"), "sample3.jpg", Codec.MPEG4_AVI, 480,
         270, 30, 30, 0);
@@ -39,9 +44,14 @@ class BatchCommandTest {
     List<String> submission = Files.readAllLines(out.resolve("submission.csv"));
     assertThat(submission).hasSize(4);
     assertThat(submission.get(0)).isEqualTo("filename,label");
-    assertThat(submission.get(1)).startsWith("\"group, five.mp4\",0.");
+    assertThat(submission.get(1)).startsWith("\"group, \"\"fünf\"\".mp4\",0.");
     assertThat(submission.get(2)).isEqualTo("notes.mp4,0.500000");
     assertThat(submission.get(3)).startsWith("trio.avi,0.");
+    try (MappingIterator<List<String>> rows = new CsvMapper().readerForListOf(String.class)
+        .with(CsvParser.Feature.WRAP_AS_ARRAY).readValues(out.resolve("submission.csv").toFile())) {
+      assertThat(rows.readAll()).extracting(row -> row.get(0))
+          .containsExactly("filename", groupName, "notes.mp4", "trio.avi");
+    }
     List<String> verdicts = Files.readAllLines(out.resolve("verdicts.jsonl"));
     assertThat(verdicts).hasSize(3);
     assertThat(verdicts.get(0)).contains("\"status\":\"OK\"");

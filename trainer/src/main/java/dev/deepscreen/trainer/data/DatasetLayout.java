@@ -1,10 +1,12 @@
 package dev.deepscreen.trainer.data;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.deepscreen.trainer.CsvTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +35,8 @@ import java.util.stream.Stream;
  *       {@code test.json} (lists of id pairs) when present.
  *   <li>{@link #CSV}: a CSV file with a header naming the columns {@code path} and
  *       {@code label}, optionally {@code original} (the path of a fake's source) and
- *       {@code split}; paths are relative to the CSV file's folder.
+ *       {@code split}; paths are relative to the CSV file's folder, and a cell holding a comma,
+ *       a quote or a line break is quoted as RFC 4180 says.
  * </ul>
  */
 public enum DatasetLayout {
@@ -210,51 +213,56 @@ public enum DatasetLayout {
   }
 
   private static List<LabelledVideo> readCsv(Path file) {
-    List<String> lines;
+    List<CsvTable.Row> rows;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      rows = CsvTable.read(file);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      throw new DatasetFormatException(file + (at == null ? "" : " line " + at.getLineNr())
+          + ": " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new DatasetFormatException("Cannot read " + file + ": " + e.getMessage(), e);
     }
-    if (lines.isEmpty()) {
+    if (rows.isEmpty()) {
       throw new DatasetFormatException(file + " is empty; the first line names the columns"
           + " path,label[,original][,split]");
     }
-    List<String> header = List.of(lines.get(0).trim().toLowerCase(Locale.ROOT).split(",", -1));
+    List<String> header = rows.get(0).cells().stream()
+        .map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
     int path = header.indexOf("path");
     int label = header.indexOf("label");
     int original = header.indexOf("original");
     int split = header.indexOf("split");
     if (path < 0 || label < 0) {
       throw new DatasetFormatException(file + ": the header must name the columns path and"
-          + " label (and may name original and split), not " + lines.get(0));
+          + " label (and may name original and split), not "
+          + String.join(",", rows.get(0).cells()));
     }
     Path folder = file.toAbsolutePath().getParent();
     List<LabelledVideo> videos = new ArrayList<>();
-    for (int i = 1; i < lines.size(); i++) {
-      String line = lines.get(i);
-      if (line.isBlank()) {
+    for (CsvTable.Row row : rows.subList(1, rows.size())) {
+      List<String> cells = row.cells();
+      if (cells.stream().allMatch(String::isBlank)) {
         continue;
       }
-      String[] cells = line.split(",", -1);
-      String where = file + " line " + (i + 1) + ": ";
-      if (cells.length != header.size()) {
-        throw new DatasetFormatException(where + cells.length + " cells, the header has "
+      String where = file + " line " + row.line() + ": ";
+      if (cells.size() != header.size()) {
+        throw new DatasetFormatException(where + cells.size() + " cells, the header has "
             + header.size());
       }
-      String relative = cells[path].trim();
+      String relative = cells.get(path).trim();
       Path video = folder.resolve(relative).normalize();
       if (!Files.isRegularFile(video)) {
         throw new DatasetFormatException(where + "no such file " + video);
       }
       Label parsed;
       try {
-        parsed = Label.parse(cells[label]);
+        parsed = Label.parse(cells.get(label));
       } catch (IllegalArgumentException e) {
         throw new DatasetFormatException(where + e.getMessage());
       }
-      String source = original < 0 ? "" : cells[original].trim();
-      String splitName = split < 0 ? "" : cells[split].trim();
+      String source = original < 0 ? "" : cells.get(original).trim();
+      String splitName = split < 0 ? "" : cells.get(split).trim();
       videos.add(new LabelledVideo(relative, video, parsed,
           source.isEmpty() ? List.of() : List.of(source), splitName.isEmpty() ? null : splitName));
     }

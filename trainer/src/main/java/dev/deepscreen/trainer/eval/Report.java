@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.deepscreen.core.strategy.EnsembleModel;
+import dev.deepscreen.trainer.CsvTable;
 import dev.deepscreen.trainer.data.Label;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,26 +67,23 @@ public record Report(
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
         .writeValue(folder.resolve("report.json").toFile(), this);
     Files.writeString(folder.resolve("report.md"), markdown());
-    List<String> faceLines = new ArrayList<>();
-    faceLines.add("video,label,track,"
-        + String.join(",", models.stream().map(EnsembleModel::name).toList()) + ",mean");
+    List<String> faceHeader = new ArrayList<>(List.of("video", "label", "track"));
+    models.forEach(m -> faceHeader.add(m.name()));
+    faceHeader.add("mean");
+    List<List<String>> faceRows = new ArrayList<>();
     for (Evaluator.ScoredFace f : scores.faces()) {
-      StringBuilder line = new StringBuilder(f.videoId() + "," + f.label() + ","
-          + (f.face().trackId() == null ? "" : f.face().trackId()));
+      List<String> row = new ArrayList<>(List.of(f.videoId(), f.label().name(),
+          f.face().trackId() == null ? "" : f.face().trackId().toString()));
       for (double p : f.face().probabilities()) {
-        line.append(String.format(Locale.ROOT, ",%.6f", p));
+        row.add(probability(p));
       }
-      line.append(String.format(Locale.ROOT, ",%.6f", f.face().ensembleMean(models)));
-      faceLines.add(line.toString());
+      row.add(probability(f.face().ensembleMean(models)));
+      faceRows.add(row);
     }
-    Files.write(folder.resolve("faces.csv"), faceLines);
-    List<String> videoLines = new ArrayList<>();
-    videoLines.add("video,label,faces,probability");
-    for (Evaluator.ScoredVideo v : scores.videos()) {
-      videoLines.add(String.format(Locale.ROOT, "%s,%s,%d,%.6f", v.videoId(), v.label(),
-          v.faces(), v.probability()));
-    }
-    Files.write(folder.resolve("videos.csv"), videoLines);
+    CsvTable.write(folder.resolve("faces.csv"), faceHeader, faceRows);
+    CsvTable.write(folder.resolve("videos.csv"), List.of("video", "label", "faces", "probability"),
+        scores.videos().stream().map(v -> List.of(v.videoId(), v.label().name(),
+            Integer.toString(v.faces()), probability(v.probability()))).toList());
 
     Points points = Points.of(scores);
     List<Chart.Series> curves = new ArrayList<>();
@@ -157,6 +155,10 @@ public record Report(
 
   private static void row(StringBuilder md, String name, String a, String b) {
     md.append("| ").append(name).append(" | ").append(a).append(" | ").append(b).append(" |\n");
+  }
+
+  private static String probability(double value) {
+    return String.format(Locale.ROOT, "%.6f", value);
   }
 
   private static String f(double value) {

@@ -1,6 +1,8 @@
 package dev.deepscreen.trainer.train;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * What one epoch did, a row of the run's {@code log.csv}.
@@ -24,12 +26,18 @@ public record EpochRecord(
     @JsonProperty("validation_accuracy") double validationAccuracy,
     @JsonProperty("seconds") double seconds) {
 
-  static final String CSV_HEADER = "epoch,steps,learning_rate,train_loss,validation_loss,"
-      + "validation_auc,validation_accuracy,seconds";
+  static final List<String> CSV_HEADER = List.of("epoch", "steps", "learning_rate",
+      "train_loss", "validation_loss", "validation_auc", "validation_accuracy", "seconds");
 
-  String csv() {
-    return String.format(java.util.Locale.ROOT, "%d,%d,%.6g,%.6f,%.6f,%.6f,%.6f,%.1f", epoch,
-        steps, learningRate, trainLoss, validationLoss, validationAuc, validationAccuracy,
-        seconds);
+  /** The row's cells, in the order of {@link #CSV_HEADER}. */
+  List<String> csvCells() {
+    return List.of(Integer.toString(epoch), Long.toString(steps), format("%.6g", learningRate),
+        format("%.6f", trainLoss), format("%.6f", validationLoss),
+        format("%.6f", validationAuc), format("%.6f", validationAccuracy),
+        format("%.1f", seconds));
+  }
+
+  private static String format(String pattern, double value) {
+    return String.format(Locale.ROOT, pattern, value);
   }
 }

@@ -2,6 +2,7 @@ package dev.deepscreen.trainer.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.deepscreen.trainer.CsvTable;
 import dev.deepscreen.trainer.Progress;
 import dev.deepscreen.trainer.Seeds;
 import dev.deepscreen.trainer.data.CropCache;
@@ -419,10 +420,8 @@ public final class Trainer {
   }
 
   private void writeLog(Path runFolder, List<EpochRecord> history) throws IOException {
-    List<String> lines = new ArrayList<>();
-    lines.add(EpochRecord.CSV_HEADER);
-    history.forEach(r -> lines.add(r.csv()));
-    Files.write(runFolder.resolve("log.csv"), lines);
+    CsvTable.write(runFolder.resolve("log.csv"), EpochRecord.CSV_HEADER,
+        history.stream().map(EpochRecord::csvCells).toList());
     double[] x = history.stream().mapToDouble(EpochRecord::epoch).toArray();
     double[] train = history.stream().mapToDouble(EpochRecord::trainLoss).toArray();
     double[] validation = history.stream().mapToDouble(EpochRecord::validationLoss).toArray();

@@ -3,6 +3,7 @@ package dev.deepscreen.trainer.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.deepscreen.trainer.CsvTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,6 +120,20 @@ class DatasetLayoutTest {
   }
 
   @Test
+  void readsACsvWhosePathsHoldCommasQuotesAndAccents() throws IOException {
+    String fake = "clips/group, \"Zoë\".mp4";
+    String real = "clips/Zoë \"original\".mp4";
+    touch(fake, real);
+    Path csv = root.resolve("set.csv");
+    CsvTable.write(csv, List.of("path", "label", "original"),
+        List.of(List.of(fake, "FAKE", real), List.of(real, "REAL", "")));
+
+    assertThat(DatasetLayout.CSV.read(csv, null)).containsExactly(
+        new LabelledVideo(real, root.resolve(real), Label.REAL, List.of(), null),
+        new LabelledVideo(fake, root.resolve(fake), Label.FAKE, List.of(real), null));
+  }
+
+  @Test
   void csvErrorsNameTheLine() throws IOException {
     touch("x.mp4");
     Path csv = root.resolve("bad.csv");
@@ -131,6 +146,17 @@ class DatasetLayoutTest {
     Files.writeString(csv, "path,label\nx.mp4,REAL\nx.mp4,FAKE\n");
     assertThatThrownBy(() -> DatasetLayout.CSV.read(csv, null))
         .hasMessageContaining("Video x.mp4 is listed twice");
+    Files.writeString(csv, "path,label\n\nx.mp4,FAKED\n");
+    assertThatThrownBy(() -> DatasetLayout.CSV.read(csv, null))
+        .isInstanceOf(DatasetFormatException.class)
+        .hasMessageContaining("bad.csv line 3: Label must be REAL, FAKE, 0 or 1: 'FAKED'");
+    Files.writeString(csv, "path,label\nx.mp4\n");
+    assertThatThrownBy(() -> DatasetLayout.CSV.read(csv, null))
+        .hasMessageContaining("bad.csv line 2: 1 cells, the header has 2");
+    Files.writeString(csv, "path,label\nx.mp4,REAL\n\"x.mp4\"?,REAL\n");
+    assertThatThrownBy(() -> DatasetLayout.CSV.read(csv, null))
+        .isInstanceOf(DatasetFormatException.class)
+        .hasMessageContaining("bad.csv line 3: Unexpected character ('?'");
   }
 
   @Test

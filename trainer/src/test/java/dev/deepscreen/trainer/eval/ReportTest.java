@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deepscreen.core.strategy.EnsembleModel;
 import dev.deepscreen.core.strategy.Face;
+import dev.deepscreen.trainer.CsvTable;
 import dev.deepscreen.trainer.data.Label;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,5 +53,28 @@ class ReportTest {
     assertThat(json.at("/models/0/weight").asDouble()).isEqualTo(3.0);
     assertThat(json.at("/models/1/weight").asDouble()).isEqualTo(1.0);
     assertThat(report.markdown()).contains("Models: a (weight 3.0), b (weight 1.0).");
+  }
+
+  @Test
+  void videoNamesWithACommaAQuoteAndAnAccentComeBackWholeFromTheCsvFiles(@TempDir Path dir)
+      throws Exception {
+    String awkward = "part0/group, \"Zoë\".mp4";
+    Evaluator.Scores scores = new Evaluator.Scores(THREE_TO_ONE, List.of(
+        new Evaluator.ScoredFace(awkward, Label.REAL, new Face(7, new double[] {0.2, 0.8})),
+        new Evaluator.ScoredFace("v2", Label.FAKE, new Face(null, new double[] {0.6, 0.0}))),
+        List.of(new Evaluator.ScoredVideo(awkward, Label.REAL, 0.35, 1),
+            new Evaluator.ScoredVideo("v2", Label.FAKE, 0.45, 1)));
+
+    Report.of("e.1", "test", "confident", scores, 0.5, Metrics.DEFAULT_CLIP).write(dir, scores);
+
+    assertThat(CsvTable.read(dir.resolve("faces.csv"))).extracting(CsvTable.Row::cells)
+        .containsExactly(List.of("video", "label", "track", "a", "b", "mean"),
+            List.of(awkward, "REAL", "7", "0.200000", "0.800000", "0.350000"),
+            List.of("v2", "FAKE", "", "0.600000", "0.000000", "0.450000"));
+    assertThat(CsvTable.read(dir.resolve("videos.csv"))).extracting(CsvTable.Row::cells)
+        .containsExactly(List.of("video", "label", "faces", "probability"),
+            List.of(awkward, "REAL", "1", "0.350000"), List.of("v2", "FAKE", "1", "0.450000"));
+    assertThat(Files.readAllLines(dir.resolve("videos.csv"))).element(1)
+        .isEqualTo("\"part0/group, \"\"Zoë\"\".mp4\",REAL,1,0.350000");
   }
 }
