@@ -6,9 +6,11 @@ import dev.deepscreen.schemas.registry.SchemaRegistryClient;
 import dev.deepscreen.schemas.serde.AvroJson;
 import dev.deepscreen.schemas.serde.AvroSerdeConfig;
 import dev.deepscreen.streams.app.StageRunner;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,6 +22,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,8 +32,11 @@ import picocli.CommandLine.Option;
  * aggregation stage writes in transactions), without joining a consumer group.
  */
 @Command(name = "verdicts", mixinStandardHelpOptions = true,
-    description = "Follows the verdicts topic and prints each verdict as a table row or a JSON"
-        + " line, until stopped (Ctrl-C) or --limit verdicts were printed.")
+    description = {"Follows the verdicts topic and prints each verdict as a table row or a JSON"
+        + " line, until stopped (Ctrl-C), --limit verdicts were printed, or with"
+        + " --until-caught-up the verdicts there were when it started.",
+        "--event ID prints the verdict of one event (the last one written, as the compacted"
+        + " topic keeps it) and exits 1 when there is none."})
 final class VerdictsCommand implements Callable<Integer> {
 
   /** How verdicts are printed. */
@@ -55,6 +61,15 @@ final class VerdictsCommand implements Callable<Integer> {
       description = "Stop after N verdicts.")
   Long limit;
 
+  @Option(names = "--until-caught-up",
+      description = "Stop at the end of the topic as it was when the command started (with"
+          + " --from-beginning: every verdict kept, then exit).")
+  boolean untilCaughtUp;
+
+  @Option(names = "--event", paramLabel = "ID",
+      description = "Print the verdict of this event id only, from the start of the topic.")
+  String event;
+
   VerdictsCommand(CommandContext context) {
     this.context = context;
   }
@@ -63,6 +78,18 @@ final class VerdictsCommand implements Callable<Integer> {
   public Integer call() {
     if (limit != null && limit < 1) {
       throw new CommandException(StageRunner.EXIT_USAGE, "--limit must be at least 1");
+    }
+    if (event != null) {
+      try {
+        UUID.fromString(event);
+      } catch (IllegalArgumentException e) {
+        throw new CommandException(StageRunner.EXIT_USAGE, "--event takes an event id (a"
+            + " UUID, as submit prints it): " + event);
+      }
+      if (limit != null || fromBeginning || untilCaughtUp) {
+        throw new CommandException(StageRunner.EXIT_USAGE, "--event reads the whole topic"
+            + " once by itself: it takes no --limit, --from-beginning or --until-caught-up");
+      }
     }
     ClientSettings settings = new ClientSettings(context.settings(config.file));
     AvroSerdeConfig serdeConfig = settings.serde();
@@ -81,6 +108,9 @@ final class VerdictsCommand implements Callable<Integer> {
         consumer.wakeup();
       }, done);
       try {
+        if (event != null) {
+          return lookUp(consumer, stopping);
+        }
         follow(consumer, stopping);
       } finally {
         done.countDown();
@@ -90,7 +120,8 @@ final class VerdictsCommand implements Callable<Integer> {
     return StageRunner.EXIT_OK;
   }
 
-  private void follow(KafkaConsumer<String, Verdict> consumer, AtomicBoolean stopping) {
+  /** The verdicts topic's partitions, assigned to {@code consumer}. */
+  private static List<TopicPartition> assign(KafkaConsumer<String, Verdict> consumer) {
     List<PartitionInfo> infos = consumer.partitionsFor(Topics.VERDICTS.name());
     if (infos == null || infos.isEmpty()) {
       throw new CommandException(StageRunner.EXIT_FAILED, "The topic "
@@ -99,16 +130,80 @@ final class VerdictsCommand implements Callable<Integer> {
     List<TopicPartition> partitions = infos.stream()
         .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
     consumer.assign(partitions);
+    return partitions;
+  }
+
+  /**
+   * Reads the partition the event's verdicts are on (keys are event ids, partitioned as the
+   * aggregation stage's producer does) up to its end and prints the last verdict of the event.
+   */
+  private int lookUp(KafkaConsumer<String, Verdict> consumer, AtomicBoolean stopping) {
+    List<TopicPartition> partitions = assign(consumer);
+    byte[] key = event.getBytes(StandardCharsets.UTF_8);
+    TopicPartition partition = new TopicPartition(Topics.VERDICTS.name(),
+        Utils.toPositive(Utils.murmur2(key)) % partitions.size());
+    consumer.assign(List.of(partition));
+    consumer.seekToBeginning(List.of(partition));
+    Map<TopicPartition, Long> end = consumer.endOffsets(List.of(partition));
+    Verdict last = null;
+    while (!stopping.get() && !caughtUp(consumer, end)) {
+      try {
+        for (ConsumerRecord<String, Verdict> record : consumer.poll(POLL)) {
+          if (event.equals(record.key())) {
+            last = record.value(); // null: a tombstone, the verdict was deleted
+          }
+        }
+      } catch (RecordDeserializationException e) {
+        skip(consumer, e);
+      } catch (WakeupException e) {
+        break;
+      }
+    }
+    if (last == null) {
+      context.err().println("No verdict for event " + event + " in " + Topics.VERDICTS.name());
+      return StageRunner.EXIT_FAILED;
+    }
+    if (format == Format.table) {
+      context.out().println(VerdictTable.header());
+      context.out().println(VerdictTable.row(last));
+    } else {
+      context.out().println(AvroJson.line(last));
+    }
+    return StageRunner.EXIT_OK;
+  }
+
+  /** Whether {@code consumer} has read every partition of {@code end} up to its offset there. */
+  private static boolean caughtUp(KafkaConsumer<String, Verdict> consumer,
+      Map<TopicPartition, Long> end) {
+    for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
+      if (consumer.position(partition.getKey()) < partition.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void skip(KafkaConsumer<String, Verdict> consumer, RecordDeserializationException e) {
+    context.err().println("Skipping " + e.topicPartition() + "@" + e.offset() + ": "
+        + e.getMessage());
+    consumer.seek(e.topicPartition(), e.offset() + 1);
+  }
+
+  private void follow(KafkaConsumer<String, Verdict> consumer, AtomicBoolean stopping) {
+    List<TopicPartition> partitions = assign(consumer);
     if (fromBeginning) {
       consumer.seekToBeginning(partitions);
     } else {
       consumer.seekToEnd(partitions);
     }
+    // With read_committed, the end is the last stable offset: what a reader can see now.
+    Map<TopicPartition, Long> end = untilCaughtUp ? consumer.endOffsets(partitions) : null;
     if (format == Format.table) {
       context.out().println(VerdictTable.header());
     }
     long printed = 0;
-    while (!stopping.get() && (limit == null || printed < limit)) {
+    while (!stopping.get() && (limit == null || printed < limit)
+        && (end == null || !caughtUp(consumer, end))) {
       try {
         for (ConsumerRecord<String, Verdict> record : consumer.poll(POLL)) {
           if (record.value() == null) {
@@ -121,9 +216,7 @@ final class VerdictsCommand implements Callable<Integer> {
           }
         }
       } catch (RecordDeserializationException e) {
-        context.err().println("Skipping " + e.topicPartition() + "@" + e.offset() + ": "
-            + e.getMessage());
-        consumer.seek(e.topicPartition(), e.offset() + 1);
+        skip(consumer, e);
       } catch (WakeupException e) {
         return;
       }

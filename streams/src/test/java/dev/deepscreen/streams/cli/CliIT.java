@@ -56,6 +56,8 @@ class CliIT {
 
   private static InProcessKafkaCluster kafka;
   private static Map<String, String> env;
+  /** The events the first test got verdicts for. */
+  private static final List<String> decided = new ArrayList<>();
 
   @TempDir
   static Path dir;
@@ -163,6 +165,7 @@ class CliIT {
       CliRun submitted = CliRun.run(env, "submit", outside.toString(), "ftp://host/v.mp4");
       assertThat(submitted.exitCode()).as(submitted.err()).isZero();
       List<String> ids = submitted.out().lines().map(l -> l.split("\t")[0]).toList();
+      decided.addAll(ids);
 
       CliRun json = CliRun.run(env, "verdicts", "--from-beginning", "--limit", "2",
           "--format", "jsonl");
@@ -202,6 +205,41 @@ class CliIT {
     }
     CliRun stopped = running.get(120, TimeUnit.SECONDS);
     assertThat(stopped.exitCode()).as(stopped.err()).isZero();
+  }
+
+  @Test
+  @Order(2)
+  void verdictsStopsWhenCaughtUpAndLooksUpOneEvent() throws Exception {
+    assertThat(decided).as("the verdicts of the first test").hasSize(2);
+
+    CliRun all = CliRun.run(env, "verdicts", "--from-beginning", "--until-caught-up",
+        "--format", "jsonl");
+    assertThat(all.exitCode()).as(all.err()).isZero();
+    List<String> seen = new ArrayList<>();
+    for (String line : all.out().lines().toList()) {
+      seen.add(new ObjectMapper().readTree(line).get("event_id").asText());
+    }
+    assertThat(seen).containsExactlyInAnyOrderElementsOf(decided);
+
+    CliRun fromNow = CliRun.run(env, "verdicts", "--until-caught-up");
+    assertThat(fromNow.exitCode()).as(fromNow.err()).isZero();
+    assertThat(fromNow.out().lines()).containsExactly(VerdictTable.header());
+
+    for (String id : decided) {
+      CliRun one = CliRun.run(env, "verdicts", "--event", id, "--format", "jsonl");
+      assertThat(one.exitCode()).as(one.err()).isZero();
+      assertThat(one.out().lines()).singleElement().satisfies(line -> assertThat(
+          new ObjectMapper().readTree(line).get("event_id").asText()).isEqualTo(id));
+    }
+    String unknown = UUID.randomUUID().toString();
+    CliRun none = CliRun.run(env, "verdicts", "--event", unknown);
+    assertThat(none.exitCode()).isEqualTo(StageRunner.EXIT_FAILED);
+    assertThat(none.err().trim()).isEqualTo("No verdict for event " + unknown + " in verdicts");
+    assertThat(none.out()).isEmpty();
+
+    CliRun bad = CliRun.run(env, "verdicts", "--event", "v.mp4");
+    assertThat(bad.exitCode()).isEqualTo(StageRunner.EXIT_USAGE);
+    assertThat(bad.err()).contains("--event takes an event id");
   }
 
   /** A one-model ensemble the test exports (the scorer needs one to start). */
