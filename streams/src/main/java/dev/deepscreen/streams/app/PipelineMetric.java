@@ -47,7 +47,7 @@ public enum PipelineMetric {
       List.of(0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0));
 
   /** The Micrometer meter types used here; timers and summaries publish their buckets. */
-  public enum Type { COUNTER, TIMER, SUMMARY }
+  private enum Type { COUNTER, TIMER, SUMMARY }
 
   private final String meterName;
   private final Type type;
@@ -71,10 +71,6 @@ public enum PipelineMetric {
     return meterName;
   }
 
-  public Type type() {
-    return type;
-  }
-
   /**
    * Adds {@code amount} to this counter.
    *
@@ -90,7 +86,8 @@ public enum PipelineMetric {
   }
 
   /**
-   * Records one observation of this timer (in seconds) or summary.
+   * Records one observation of this timer (in seconds) or summary. A timer drops a negative
+   * duration (an event stamped by a clock ahead of ours), as Micrometer's timers do.
    *
    * @param tagValues one value per tag the metric declares, in order
    */
