@@ -4,6 +4,7 @@ import dev.deepscreen.schemas.TopicDefinition;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
 import dev.deepscreen.streams.app.StageOutputs;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -41,9 +42,10 @@ public final class AggregateTopology {
    * @param builder the builder the caller turns into a topology
    * @param config the stage's settings
    * @param registry the Schema Registry client of every Avro serde; the caller owns it
+   * @param meters where the stage records its metrics
    */
   public static void build(StreamsBuilder builder, AggregateConfig config,
-      SchemaRegistryClient registry) {
+      SchemaRegistryClient registry, MeterRegistry meters) {
     boolean autoRegister = config.autoRegisterSchemas();
     builder.addStateStore(store(SUMMARY_STORE,
         Topics.EXTRACTION_SUMMARIES.valueSerde(registry, autoRegister)));
@@ -58,7 +60,7 @@ public final class AggregateTopology {
     KStream<String, SpecificRecord> scores = source(builder, Topics.FACE_SCORES, registry,
         autoRegister);
     KStream<String, SpecificRecord> out = summaries.merge(scores, Named.as("aggregate-inputs"))
-        .process(() -> new EventAggregator(config), Named.as("aggregate-events"),
+        .process(() -> new EventAggregator(config, meters), Named.as("aggregate-events"),
             SUMMARY_STORE, SCORE_STORE, PENDING_STORE, DECIDED_STORE, DECIDED_BY_TIME_STORE);
     StageOutputs.route(out, Topics.VERDICTS, registry, autoRegister);
     StageOutputs.route(out, Topics.DEAD_LETTERS, registry, autoRegister);

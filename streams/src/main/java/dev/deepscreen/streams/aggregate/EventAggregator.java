@@ -9,7 +9,7 @@ import dev.deepscreen.avro.Stage;
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.streams.app.DeadLetterHandler;
 import dev.deepscreen.streams.app.PipelineMetric;
-import dev.deepscreen.streams.app.StageMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,17 +52,18 @@ final class EventAggregator implements Processor<String, SpecificRecord, String,
   private final long timeoutMs;
   private final long retentionMs;
   private final long abandonedAfterMs;
+  private final MeterRegistry meters;
   private Deadlines deadlines;
 
   private ProcessorContext<String, SpecificRecord> context;
-  private StageMetrics metrics;
   private KeyValueStore<String, ExtractionSummary> summaries;
   private KeyValueStore<String, FaceScore> scores;
   private KeyValueStore<String, PendingEvent> pending;
   private KeyValueStore<String, Long> decided;
   private KeyValueStore<String, String> decidedByTime;
 
-  EventAggregator(AggregateConfig config) {
+  EventAggregator(AggregateConfig config, MeterRegistry meters) {
+    this.meters = meters;
     this.verdicts = VerdictFactory.of(config);
     this.applicationId = config.applicationId();
     this.punctuateInterval = config.punctuateInterval();
@@ -74,7 +75,6 @@ final class EventAggregator implements Processor<String, SpecificRecord, String,
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
-    metrics = StageMetrics.of(context.appConfigs());
     summaries = context.getStateStore(AggregateTopology.SUMMARY_STORE);
     scores = context.getStateStore(AggregateTopology.SCORE_STORE);
     pending = context.getStateStore(AggregateTopology.PENDING_STORE);
@@ -154,8 +154,8 @@ final class EventAggregator implements Processor<String, SpecificRecord, String,
     decided.put(eventId, now);
     decidedByTime.put(timeKey(now, eventId), eventId);
     context.forward(new Record<>(eventId, verdict, now));
-    metrics.count(PipelineMetric.VERDICTS, 1, verdict.getStatus().name());
-    metrics.observe(PipelineMetric.VERDICT_LATENCY_SECONDS,
+    PipelineMetric.VERDICTS.count(meters, 1, verdict.getStatus().name());
+    PipelineMetric.VERDICT_LATENCY_SECONDS.observe(meters,
         verdict.getTimings().getEndToEndMs() / 1000.0);
   }
 

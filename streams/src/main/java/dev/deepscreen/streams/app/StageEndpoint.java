@@ -2,11 +2,9 @@ package dev.deepscreen.streams.app;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.deepscreen.streams.app.metrics.MetricsRegistry;
-import dev.deepscreen.streams.app.metrics.PrometheusText;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
@@ -16,10 +14,14 @@ import org.apache.kafka.streams.KafkaStreams;
 /**
  * The HTTP endpoint of a stage process, for Kubernetes probes and Prometheus: {@code GET
  * /health/live} (200 unless a stage failed), {@code GET /health/ready} (200 when every stage is
- * RUNNING, else 503) and {@code GET /metrics} (Prometheus text: the pipeline's metrics and
- * Kafka Streams'). Served by the JDK's HTTP server on one thread: probes and scrapes are rare.
+ * RUNNING, else 503) and {@code GET /metrics} (the process's Prometheus registry in the text
+ * format: the pipeline's metrics, Kafka Streams' and its clients', the JVM's and the process's).
+ * Served by the JDK's HTTP server on one thread: probes and scrapes are rare.
  */
 public final class StageEndpoint implements AutoCloseable {
+
+  /** What {@link PrometheusMeterRegistry#scrape()} writes: the text format, version 0.0.4. */
+  private static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -35,8 +37,8 @@ public final class StageEndpoint implements AutoCloseable {
    * @param port the port; 0 for any free one
    * @throws IOException if the port cannot be bound
    */
-  public static StageEndpoint start(int port, StageProcess process, MetricsRegistry metrics)
-      throws IOException {
+  public static StageEndpoint start(int port, StageProcess process,
+      PrometheusMeterRegistry meters) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
     server.createContext("/health/live", exchange -> {
       boolean failed = process.stages().stream().anyMatch(s -> {
@@ -53,13 +55,9 @@ public final class StageEndpoint implements AutoCloseable {
       respond(exchange, process.ready() ? 200 : 503, "text/plain; charset=utf-8",
           states.toString());
     });
-    server.createContext("/metrics", exchange -> {
-      // Built in memory first, so that a failure while writing is no truncated 200.
-      StringWriter text = new StringWriter();
-      PrometheusText.write(text, metrics,
-          process.stages().stream().map(StageInstance::streams).toList());
-      respond(exchange, 200, PrometheusText.CONTENT_TYPE, text.toString());
-    });
+    // Scraped into memory first, so that a failure while writing is no truncated 200.
+    server.createContext("/metrics", exchange ->
+        respond(exchange, 200, METRICS_CONTENT_TYPE, meters.scrape()));
     ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
       Thread thread = new Thread(r, "deepscreen-http");
       thread.setDaemon(true);

@@ -1,13 +1,16 @@
 package dev.deepscreen.streams.app;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One stage in this process: its Kafka Streams application and what its tasks share (the
- * scorer's models). Closing it closes the streams first, leaving the consumer group, then the
- * shared resource, which no task uses any more.
+ * One stage in this process: its Kafka Streams application, the binding of that application's
+ * metrics (and its clients') to the process's registry, and what its tasks share (the scorer's
+ * models). Closing it removes the Kafka metrics, closes the streams, leaving the consumer group,
+ * then the shared resource, which no task uses any more.
  */
 public final class StageInstance implements AutoCloseable {
 
@@ -15,12 +18,15 @@ public final class StageInstance implements AutoCloseable {
 
   private final String name;
   private final KafkaStreams streams;
+  private final KafkaStreamsMetrics kafkaMetrics;
   private final AutoCloseable shared;
 
-  StageInstance(String name, KafkaStreams streams, AutoCloseable shared) {
+  StageInstance(String name, KafkaStreams streams, AutoCloseable shared, MeterRegistry meters) {
     this.name = name;
     this.streams = streams;
     this.shared = shared;
+    this.kafkaMetrics = new KafkaStreamsMetrics(streams);
+    kafkaMetrics.bindTo(meters);
   }
 
   /** The stage's name, as its runner calls it. */
@@ -39,6 +45,8 @@ public final class StageInstance implements AutoCloseable {
   @Override
   public void close() {
     try {
+      // First, so that its refresh no longer reads the metrics of a closing application.
+      kafkaMetrics.close();
       StageRunner.close(streams);
     } finally {
       try {

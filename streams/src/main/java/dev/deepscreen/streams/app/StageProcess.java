@@ -2,7 +2,7 @@ package dev.deepscreen.streams.app;
 
 import dev.deepscreen.schemas.registry.SchemaRegistries;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
-import dev.deepscreen.streams.app.metrics.MetricsRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -29,20 +29,20 @@ public final class StageProcess implements AutoCloseable {
   private StageProcess() {}
 
   /**
-   * Creates and starts the stages. Does not check their inputs (see {@link
-   * StageRunner#checkInputs}).
+   * Creates and starts the stages, which record their metrics into {@code meters}. Does not
+   * check their inputs (see {@link StageRunner#checkInputs}).
    *
    * @throws ConfigException if a stage's shared resource cannot be opened (nothing is left
    *     running)
    */
   public static StageProcess start(List<? extends StageRunner.Configured<?>> stages,
-      StageMetrics metrics) {
+      MeterRegistry meters) {
     StageProcess process = new StageProcess();
     try {
       for (StageRunner.Configured<?> stage : stages) {
         SchemaRegistryClient registry = SchemaRegistries.connect(stage.config());
         process.registries.add(registry);
-        StageInstance instance = stage.create(registry, metrics);
+        StageInstance instance = stage.create(registry, meters);
         process.stages.add(instance);
         instance.streams().setStateListener((now, before) -> {
           if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
@@ -61,7 +61,8 @@ public final class StageProcess implements AutoCloseable {
   /**
    * Checks the stages' inputs, starts them and runs until {@code signal} says stop (the JVM's
    * shutdown for {@code deepscreen run}) or a stage fails or stops; returns the exit code of
-   * {@link StageRunner}.
+   * {@link StageRunner}. The stages record into one Prometheus registry, which the process's
+   * endpoint serves (see {@link StageEndpoint}) and which is closed with the process.
    */
   public static int run(List<? extends StageRunner.Configured<?>> stages, PrintStream err,
       StopSignal signal) {
@@ -73,11 +74,17 @@ public final class StageProcess implements AutoCloseable {
         return StageRunner.EXIT_FAILED;
       }
     }
+    try (ProcessMeters meters = new ProcessMeters()) {
+      return serve(stages, err, signal, meters);
+    }
+  }
+
+  private static int serve(List<? extends StageRunner.Configured<?>> stages, PrintStream err,
+      StopSignal signal, ProcessMeters meters) {
     CountDownLatch closed = new CountDownLatch(1);
-    MetricsRegistry metrics = new MetricsRegistry();
     StageProcess process;
     try {
-      process = start(stages, metrics);
+      process = start(stages, meters.registry());
     } catch (ConfigException e) {
       err.println("Invalid settings: " + e.getMessage());
       return StageRunner.EXIT_CONFIG;
@@ -87,7 +94,7 @@ public final class StageProcess implements AutoCloseable {
     StageEndpoint endpoint = null;
     try {
       if (port >= 0) {
-        endpoint = StageEndpoint.start(port, process, metrics);
+        endpoint = StageEndpoint.start(port, process, meters.registry());
         LOG.info("Health and metrics on port {}: /health/live, /health/ready, /metrics",
             endpoint.port());
       }

@@ -1,6 +1,8 @@
 package dev.deepscreen.streams.app;
 
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,10 +36,14 @@ public final class StageRunner<C extends StageConfig> {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
 
-  /** Adds a stage's processing to a builder, given its settings and the registry client. */
+  /**
+   * Adds a stage's processing to a builder, given its settings, the registry client and the
+   * registry its processors record their metrics into.
+   */
   @FunctionalInterface
   public interface TopologyFunction<C> {
-    void build(StreamsBuilder builder, C config, SchemaRegistryClient registry);
+    void build(StreamsBuilder builder, C config, SchemaRegistryClient registry,
+        MeterRegistry meters);
   }
 
   /**
@@ -46,12 +52,14 @@ public final class StageRunner<C extends StageConfig> {
    */
   @FunctionalInterface
   public interface SharedResourceTopologyFunction<C, R> {
-    void build(StreamsBuilder builder, C config, SchemaRegistryClient registry, R resource);
+    void build(StreamsBuilder builder, C config, SchemaRegistryClient registry, R resource,
+        MeterRegistry meters);
   }
 
   /** Builds the topology and answers what it holds that must be closed after the streams. */
   private interface StageBuilder<C> {
-    AutoCloseable build(StreamsBuilder builder, C config, SchemaRegistryClient registry);
+    AutoCloseable build(StreamsBuilder builder, C config, SchemaRegistryClient registry,
+        MeterRegistry meters);
   }
 
   /** A stage with its validated settings, ready to be checked and created. */
@@ -62,9 +70,9 @@ public final class StageRunner<C extends StageConfig> {
       runner.checkInputs(config);
     }
 
-    /** See {@link StageRunner#create(StageConfig, SchemaRegistryClient, StageMetrics)}. */
-    public StageInstance create(SchemaRegistryClient registry, StageMetrics metrics) {
-      return runner.create(config, registry, metrics);
+    /** See {@link StageRunner#create(StageConfig, SchemaRegistryClient, MeterRegistry)}. */
+    public StageInstance create(SchemaRegistryClient registry, MeterRegistry meters) {
+      return runner.create(config, registry, meters);
     }
   }
 
@@ -82,8 +90,8 @@ public final class StageRunner<C extends StageConfig> {
    */
   public StageRunner(String name, Function<Map<String, String>, C> configFactory,
       TopologyFunction<C> topology, List<String> coPartitionedInputs) {
-    this(name, configFactory, (StageBuilder<C>) (builder, config, registry) -> {
-      topology.build(builder, config, registry);
+    this(name, configFactory, (StageBuilder<C>) (builder, config, registry, meters) -> {
+      topology.build(builder, config, registry, meters);
       return () -> { };
     }, coPartitionedInputs);
   }
@@ -106,16 +114,17 @@ public final class StageRunner<C extends StageConfig> {
   public static <C extends StageConfig, R extends AutoCloseable> StageRunner<C> withSharedResource(
       String name, Function<Map<String, String>, C> configFactory, Function<C, R> resource,
       SharedResourceTopologyFunction<C, R> topology, List<String> coPartitionedInputs) {
-    return new StageRunner<>(name, configFactory, (StageBuilder<C>) (builder, config, registry) -> {
-      R shared = resource.apply(config);
-      try {
-        topology.build(builder, config, registry, shared);
-      } catch (RuntimeException e) {
-        closeQuietly(shared, e);
-        throw e;
-      }
-      return shared;
-    }, coPartitionedInputs);
+    return new StageRunner<>(name, configFactory,
+        (StageBuilder<C>) (builder, config, registry, meters) -> {
+          R shared = resource.apply(config);
+          try {
+            topology.build(builder, config, registry, shared, meters);
+          } catch (RuntimeException e) {
+            closeQuietly(shared, e);
+            throw e;
+          }
+          return shared;
+        }, coPartitionedInputs);
   }
 
   /**
@@ -142,29 +151,28 @@ public final class StageRunner<C extends StageConfig> {
   }
 
   /**
-   * The stage, not started, recording nothing beyond Kafka Streams' own metrics: its Kafka
-   * Streams application and what its tasks share. The caller closes it, before the registry
-   * client.
+   * The stage, not started, whose meters record nothing (an empty composite registry): for
+   * callers that serve no metrics. The caller closes it, before the registry client.
    *
    * @throws ConfigException if a shared resource named by the settings cannot be opened
    */
   public StageInstance create(C config, SchemaRegistryClient registry) {
-    return create(config, registry, StageMetrics.none());
+    return create(config, registry, new CompositeMeterRegistry());
   }
 
   /**
-   * The stage, not started, whose processors record into {@code metrics} (see {@link
-   * StageMetrics#of}). The caller closes it, before the registry client.
+   * The stage, not started, whose processors and Kafka Streams application record into {@code
+   * meters}. The caller closes it, before the registry client; the registry outlives it.
    *
    * @throws ConfigException if a shared resource named by the settings cannot be opened
    */
-  public StageInstance create(C config, SchemaRegistryClient registry, StageMetrics metrics) {
+  public StageInstance create(C config, SchemaRegistryClient registry, MeterRegistry meters) {
     StreamsBuilder builder = new StreamsBuilder();
-    AutoCloseable shared = topology.build(builder, config, registry);
+    AutoCloseable shared = topology.build(builder, config, registry, meters);
     try {
       Properties props = config.streamsProperties();
-      props.put(StageMetrics.CONFIG, metrics);
-      return new StageInstance(name, new KafkaStreams(builder.build(props), props), shared);
+      return new StageInstance(name, new KafkaStreams(builder.build(props), props), shared,
+          meters);
     } catch (RuntimeException e) {
       closeQuietly(shared, e);
       throw e;

@@ -3,6 +3,7 @@ package dev.deepscreen.streams.extract;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
 import dev.deepscreen.streams.app.StageOutputs;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -21,15 +22,16 @@ public final class ExtractTopology {
    * Adds the stage to {@code builder}.
    *
    * @param registry the Schema Registry client of every Avro serde; the caller owns it
+   * @param meters where the stage records its metrics
    */
   public static void build(StreamsBuilder builder, ExtractConfig config,
-      SchemaRegistryClient registry) {
+      SchemaRegistryClient registry, MeterRegistry meters) {
     boolean autoRegister = config.autoRegisterSchemas();
     KStream<String, SpecificRecord> out = builder.stream(Topics.VIDEO_EVENTS.name(),
             Consumed.with(Topics.VIDEO_EVENTS.keySerde(),
                 Topics.VIDEO_EVENTS.valueSerde(registry, autoRegister))
                 .withName("read-" + Topics.VIDEO_EVENTS.name()))
-        .process(() -> new VideoExtractor(config), Named.as("extract-faces"));
+        .process(() -> new VideoExtractor(config, meters), Named.as("extract-faces"));
     StageOutputs.route(out, Topics.FACE_CROPS, registry, autoRegister);
     StageOutputs.route(out, Topics.EXTRACTION_SUMMARIES, registry, autoRegister);
     StageOutputs.route(out, Topics.DEAD_LETTERS, registry, autoRegister);

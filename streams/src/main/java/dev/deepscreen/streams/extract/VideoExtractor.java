@@ -6,12 +6,12 @@ import dev.deepscreen.avro.Stage;
 import dev.deepscreen.avro.VideoEvent;
 import dev.deepscreen.streams.app.DeadLetterHandler;
 import dev.deepscreen.streams.app.PipelineMetric;
-import dev.deepscreen.streams.app.StageMetrics;
 import dev.deepscreen.streams.extract.source.FetchedVideo;
 import dev.deepscreen.streams.extract.source.VideoSources;
 import dev.deepscreen.core.media.ExtractedFace;
 import dev.deepscreen.core.media.FaceExtractor;
 import dev.deepscreen.core.media.VideoException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.avro.specific.SpecificRecord;
@@ -36,16 +36,16 @@ final class VideoExtractor implements Processor<String, VideoEvent, String, Spec
   private ProcessorContext<String, SpecificRecord> context;
   private FaceExtractor extractor;
   private VideoSources sources;
-  private StageMetrics metrics;
+  private final MeterRegistry meters;
 
-  VideoExtractor(ExtractConfig config) {
+  VideoExtractor(ExtractConfig config, MeterRegistry meters) {
     this.config = config;
+    this.meters = meters;
   }
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
-    this.metrics = StageMetrics.of(context.appConfigs());
     this.sources = config.videoSources();
     this.extractor = config.faceExtractor();
   }
@@ -92,9 +92,9 @@ final class VideoExtractor implements Processor<String, VideoEvent, String, Spec
 
   /** Counts attempts: a video retried after a crash under exactly-once counts again. */
   private void record(ExtractionStatus status, int crops, Instant started) {
-    metrics.count(PipelineMetric.VIDEOS, 1, status.name());
-    metrics.count(PipelineMetric.FACE_CROPS, crops);
-    metrics.observe(PipelineMetric.EXTRACT_SECONDS,
+    PipelineMetric.VIDEOS.count(meters, 1, status.name());
+    PipelineMetric.FACE_CROPS.count(meters, crops);
+    PipelineMetric.EXTRACT_SECONDS.observe(meters,
         (System.currentTimeMillis() - started.toEpochMilli()) / 1000.0);
   }
 

@@ -6,8 +6,8 @@ import dev.deepscreen.avro.Stage;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.streams.app.DeadLetterHandler;
 import dev.deepscreen.streams.app.PipelineMetric;
-import dev.deepscreen.streams.app.StageMetrics;
 import dev.deepscreen.core.inference.Ensemble;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,20 +56,20 @@ final class CropBatcher implements Processor<String, FaceCrop, String, SpecificR
   private final long maxWaitMs;
   private final Deque<Waiting> waiting = new ArrayDeque<>();
   private ProcessorContext<String, SpecificRecord> context;
-  private StageMetrics metrics;
+  private final MeterRegistry meters;
   private TimestampedKeyValueStore<Long, FaceCrop> store;
 
-  CropBatcher(Ensemble ensemble, ScoreConfig config) {
+  CropBatcher(Ensemble ensemble, ScoreConfig config, MeterRegistry meters) {
     this.scorer = new FaceScorer(ensemble);
     this.applicationId = config.applicationId();
     this.maxSize = config.batchMaxSize();
     this.maxWaitMs = config.batchMaxWait().toMillis();
+    this.meters = meters;
   }
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
-    this.metrics = StageMetrics.of(context.appConfigs());
     this.store = context.getStateStore(ScoreTopology.BUFFER_STORE);
     // Kafka Streams may initialise a revived task's processor again: the store is the truth.
     waiting.clear();
@@ -120,8 +120,8 @@ final class CropBatcher implements Processor<String, FaceCrop, String, SpecificR
     }
     long started = System.nanoTime();
     List<FaceScorer.Outcome> outcomes = scorer.score(batch.stream().map(Waiting::crop).toList());
-    metrics.observe(PipelineMetric.INFERENCE_SECONDS, (System.nanoTime() - started) / 1e9);
-    metrics.observe(PipelineMetric.BATCH_SIZE, batch.size());
+    PipelineMetric.INFERENCE_SECONDS.observe(meters, (System.nanoTime() - started) / 1e9);
+    PipelineMetric.BATCH_SIZE.observe(meters, batch.size());
     // The wall clock: the thread's cached time (context.currentSystemTimeMs()) predates the
     // inference that just ran.
     Instant scoredAt = Instant.ofEpochMilli(System.currentTimeMillis());
@@ -130,7 +130,7 @@ final class CropBatcher implements Processor<String, FaceCrop, String, SpecificR
       FaceScorer.Outcome outcome = outcomes.get(i);
       context.forward(new Record<>(item.key(), scorer.faceScore(item.crop(), outcome, scoredAt),
           item.timestamp()));
-      metrics.count(PipelineMetric.FACES_SCORED, 1,
+      PipelineMetric.FACES_SCORED.count(meters, 1,
           outcome.failed() ? ScoreStatus.FAILED.name() : ScoreStatus.OK.name());
       if (outcome.failed()) {
         LOG.info("Crop {}/{} of event {} failed: {}", item.crop().getFrameIndex(),

@@ -4,6 +4,7 @@ import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
 import dev.deepscreen.streams.app.StageOutputs;
 import dev.deepscreen.core.inference.Ensemble;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -30,9 +31,10 @@ public final class ScoreTopology {
    * @param ensemble the models, shared by every task; the caller owns it and closes it after the
    *     Kafka Streams application
    * @param registry the Schema Registry client of every Avro serde; the caller owns it
+   * @param meters where the stage records its metrics
    */
   public static void build(StreamsBuilder builder, ScoreConfig config,
-      SchemaRegistryClient registry, Ensemble ensemble) {
+      SchemaRegistryClient registry, Ensemble ensemble, MeterRegistry meters) {
     boolean autoRegister = config.autoRegisterSchemas();
     // Cached: a crop scored before the next commit is put and deleted in the cache alone, and
     // only the crops still waiting when the stage commits reach the changelog (each crop is tens
@@ -44,7 +46,7 @@ public final class ScoreTopology {
             Consumed.with(Topics.FACE_CROPS.keySerde(),
                 Topics.FACE_CROPS.valueSerde(registry, autoRegister))
                 .withName("read-" + Topics.FACE_CROPS.name()))
-        .process(() -> new CropBatcher(ensemble, config), Named.as("score-faces"), BUFFER_STORE);
+        .process(() -> new CropBatcher(ensemble, config, meters), Named.as("score-faces"), BUFFER_STORE);
     StageOutputs.route(out, Topics.FACE_SCORES, registry, autoRegister);
     StageOutputs.route(out, Topics.DEAD_LETTERS, registry, autoRegister);
   }

@@ -7,6 +7,7 @@ import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +44,8 @@ final class AggregateDriver implements AutoCloseable {
   final TestInputTopic<String, byte[]> rawScores;
   final TestOutputTopic<String, Verdict> verdicts;
   final TestOutputTopic<String, DeadLetter> deadLetters;
+  /** What the stage recorded. */
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   AggregateDriver(Path stateDir, Map<String, ?> overrides) {
     Map<String, Object> settings = new HashMap<>(Map.of(
@@ -57,7 +60,7 @@ final class AggregateDriver implements AutoCloseable {
     AggregateConfig config = new AggregateConfig(settings);
     SchemaRegistryClient registry = InMemorySchemaRegistry.forScope(scope);
     StreamsBuilder builder = new StreamsBuilder();
-    AggregateTopology.build(builder, config, registry);
+    AggregateTopology.build(builder, config, registry, meters);
     driver = new TopologyTestDriver(builder.build(), config.streamsProperties(), WALL_START);
     summaries = driver.createInputTopic(Topics.EXTRACTION_SUMMARIES.name(),
         new StringSerializer(), Topics.EXTRACTION_SUMMARIES.valueSerde(registry, true)

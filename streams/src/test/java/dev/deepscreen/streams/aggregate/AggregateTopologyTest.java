@@ -24,11 +24,14 @@ import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.avro.VerdictStatus;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.serde.WireFormatException;
+import dev.deepscreen.streams.app.PipelineMetric;
+import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -104,6 +107,12 @@ class AggregateTopologyTest {
     assertThat(agg.storedEntries(AggregateTopology.SUMMARY_STORE)).isZero();
     assertThat(agg.storedEntries(AggregateTopology.PENDING_STORE)).isZero();
     assertThat(agg.storedEntries(AggregateTopology.DECIDED_STORE)).isOne();
+
+    assertThat(agg.meters.get(PipelineMetric.VERDICTS.meterName()).tag("status", "OK")
+        .counter().count()).isEqualTo(1);
+    Timer latency = agg.meters.get(PipelineMetric.VERDICT_LATENCY_SECONDS.meterName()).timer();
+    assertThat(latency.count()).isEqualTo(1);
+    assertThat(latency.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(10_000);
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.deepscreen.streams.extract.ExtractConfig;
 import dev.deepscreen.streams.extract.ExtractTopology;
 import dev.deepscreen.streams.score.ScoreConfig;
 import dev.deepscreen.streams.score.ScoreTopology;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,8 @@ class TopologyShapeTest {
   void extract() throws Exception {
     ExtractConfig config = new ExtractConfig(CLUSTER);
     check("extract", config.streamsProperties(), builder -> {
-      ExtractTopology.build(builder, config, InMemorySchemaRegistry.forScope("topology-shape"));
+      ExtractTopology.build(builder, config, InMemorySchemaRegistry.forScope("topology-shape"),
+          new SimpleMeterRegistry());
       return builder;
     });
   }
@@ -55,7 +57,7 @@ class TopologyShapeTest {
     try (Ensemble ensemble = Ensemble.load(dir)) {
       check("score", config.streamsProperties(), builder -> {
         ScoreTopology.build(builder, config, InMemorySchemaRegistry.forScope("topology-shape"),
-            ensemble);
+            ensemble, new SimpleMeterRegistry());
         return builder;
       });
     }
@@ -66,7 +68,7 @@ class TopologyShapeTest {
     AggregateConfig config = new AggregateConfig(CLUSTER);
     check("aggregate", config.streamsProperties(), builder -> {
       AggregateTopology.build(builder, config,
-          InMemorySchemaRegistry.forScope("topology-shape"));
+          InMemorySchemaRegistry.forScope("topology-shape"), new SimpleMeterRegistry());
       return builder;
     });
   }

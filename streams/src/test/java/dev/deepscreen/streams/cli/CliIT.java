@@ -193,13 +193,20 @@ class CliIT {
       HttpResponse<String> metrics = http.get("/metrics");
       assertThat(metrics.headers().firstValue("Content-Type")).contains(
           "text/plain; version=0.0.4; charset=utf-8");
+      // One registry for the three stages: each stage's own metrics, each application's
+      // Kafka metrics apart by their client and thread ids, the JVM's and the process's once.
       assertThat(metrics.body().lines()).contains(
-          "deepscreen_videos_total{status=\"REJECTED\"} 2",
-          "deepscreen_verdicts_total{status=\"REJECTED\"} 2",
+          "deepscreen_videos_total{status=\"REJECTED\"} 2.0",
+          "deepscreen_verdicts_total{status=\"REJECTED\"} 2.0",
           "deepscreen_verdict_latency_seconds_count 2",
-          "deepscreen_face_crops_total 0")
-          .anySatisfy(line -> assertThat(line).startsWith(
-              "kafka_stream_thread_process_total{thread_id=\"deepscreen-aggregate-"));
+          "deepscreen_face_crops_total 0.0",
+          "# TYPE kafka_stream_thread_process_total counter",
+          "# TYPE jvm_memory_used_bytes gauge",
+          "# TYPE process_uptime_seconds gauge")
+          .anySatisfy(line -> assertThat(line).startsWith("kafka_stream_thread_process_total{")
+              .contains("thread_id=\"deepscreen-aggregate-"))
+          .anySatisfy(line -> assertThat(line).startsWith("kafka_stream_thread_process_total{")
+              .contains("thread_id=\"deepscreen-extract-"));
     } finally {
       stop.stop();
     }

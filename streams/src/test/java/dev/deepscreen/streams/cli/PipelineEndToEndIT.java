@@ -10,7 +10,6 @@ import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.embedded.InProcessKafkaCluster;
 import dev.deepscreen.streams.app.StageInstance;
-import dev.deepscreen.streams.app.StageMetrics;
 import dev.deepscreen.streams.app.StageRunner;
 import dev.deepscreen.streams.embedded.CommittedTopicReader;
 import dev.deepscreen.streams.extract.ExtractConfig;
@@ -18,6 +17,7 @@ import dev.deepscreen.core.inference.TinyModels;
 import dev.deepscreen.core.media.ClipWriter.Codec;
 import dev.deepscreen.core.media.SampleClips;
 import dev.deepscreen.streams.score.ScoreConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -218,7 +218,7 @@ class PipelineEndToEndIT {
       InMemorySchemaRegistry registry) {
     Map<String, String> own = new HashMap<>(settings);
     own.putIfAbsent("state.dir", dir.resolve(stage + "-state").toString());
-    StageInstance instance = runner.configure(own).create(registry, StageMetrics.none());
+    StageInstance instance = runner.configure(own).create(registry, new SimpleMeterRegistry());
     instance.start();
     return instance;
   }

@@ -6,6 +6,7 @@ import dev.deepscreen.avro.FaceCrop;
 import dev.deepscreen.avro.VideoEvent;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,6 +31,8 @@ final class ExtractDriver implements AutoCloseable {
   final TestOutputTopic<String, FaceCrop> crops;
   final TestOutputTopic<String, ExtractionSummary> summaries;
   final TestOutputTopic<String, DeadLetter> deadLetters;
+  /** What the stage recorded. */
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   /** @param settings the stage's settings; the broker and registry ones are added */
   ExtractDriver(Map<String, ?> settings) {
@@ -40,7 +43,7 @@ final class ExtractDriver implements AutoCloseable {
     ExtractConfig config = new ExtractConfig(all);
     InMemorySchemaRegistry registry = InMemorySchemaRegistry.forScope(scope);
     StreamsBuilder builder = new StreamsBuilder();
-    ExtractTopology.build(builder, config, registry);
+    ExtractTopology.build(builder, config, registry, meters);
     Properties props = config.streamsProperties();
     driver = new TopologyTestDriver(builder.build(props), props);
     events = driver.createInputTopic(Topics.VIDEO_EVENTS.name(),

@@ -12,6 +12,7 @@ import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.core.media.ClipWriter.Codec;
 import dev.deepscreen.core.media.SampleClips;
+import dev.deepscreen.streams.app.PipelineMetric;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -105,6 +106,12 @@ class ExtractTopologyTest {
         .isBetween(summary.getStartedAt(), summary.getFinishedAt()));
     assertThat(summaries.isEmpty()).isTrue();
     assertThat(deadLetters.isEmpty()).isTrue();
+
+    assertThat(videos("OK")).isEqualTo(1);
+    assertThat(driver.meters.get(PipelineMetric.FACE_CROPS.meterName()).counter().count())
+        .isEqualTo(out.size());
+    assertThat(driver.meters.get(PipelineMetric.EXTRACT_SECONDS.meterName()).timer().count())
+        .isEqualTo(1);
   }
 
   @Test
@@ -147,6 +154,18 @@ class ExtractTopologyTest {
     submit(mkvClip.toUri().toString());
     assertThat(summaries.readValue().getStatus()).isEqualTo(ExtractionStatus.OK);
     assertThat(crops.readRecordsToList()).isNotEmpty();
+
+    assertThat(videos("UNREADABLE")).isEqualTo(3);
+    assertThat(videos("REJECTED")).isEqualTo(5);
+    assertThat(videos("OK")).isEqualTo(1);
+    assertThat(driver.meters.get(PipelineMetric.EXTRACT_SECONDS.meterName()).timer().count())
+        .isEqualTo(expected.size() + 1);
+  }
+
+  /** The videos the stage counted with {@code status}. */
+  private double videos(String status) {
+    return driver.meters.get(PipelineMetric.VIDEOS.meterName()).tag("status", status).counter()
+        .count();
   }
 
   @Test

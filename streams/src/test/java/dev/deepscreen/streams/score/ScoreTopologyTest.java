@@ -11,10 +11,9 @@ import dev.deepscreen.avro.Stage;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.streams.app.PipelineMetric;
-import dev.deepscreen.streams.app.StageMetrics;
-import dev.deepscreen.streams.app.metrics.MetricsRegistry;
 import dev.deepscreen.core.inference.Ensemble;
 import dev.deepscreen.core.inference.TinyModels;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +58,7 @@ class ScoreTopologyTest {
   private TestInputTopic<String, FaceCrop> crops;
   private TestOutputTopic<String, FaceScore> scores;
   private TestOutputTopic<String, DeadLetter> deadLetters;
-  private final MetricsRegistry metrics = new MetricsRegistry();
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   @BeforeAll
   static void load() throws Exception {
@@ -86,9 +85,8 @@ class ScoreTopologyTest {
     ScoreConfig config = new ScoreConfig(settings);
     registry = InMemorySchemaRegistry.forScope(scope);
     StreamsBuilder builder = new StreamsBuilder();
-    ScoreTopology.build(builder, config, registry, ensemble);
+    ScoreTopology.build(builder, config, registry, ensemble, meters);
     Properties props = config.streamsProperties();
-    props.put(StageMetrics.CONFIG, metrics);
     driver = new TopologyTestDriver(builder.build(props), props, T0);
     crops = driver.createInputTopic(Topics.FACE_CROPS.name(),
         Topics.FACE_CROPS.keySerde().serializer(),
@@ -250,10 +248,14 @@ class ScoreTopologyTest {
     assertThat(letter.getErrorMessage()).contains("not a JPEG image");
     assertThat(letters.get(1).value.getOffset()).isEqualTo(2);
 
-    assertThat(metrics.counter(PipelineMetric.FACES_SCORED, "OK")).isEqualTo(1);
-    assertThat(metrics.counter(PipelineMetric.FACES_SCORED, "FAILED")).isEqualTo(2);
-    assertThat(metrics.observations(PipelineMetric.BATCH_SIZE)).isEqualTo(1);
-    assertThat(metrics.observations(PipelineMetric.INFERENCE_SECONDS)).isEqualTo(1);
+    assertThat(meters.get(PipelineMetric.FACES_SCORED.meterName()).tag("status", "OK")
+        .counter().count()).isEqualTo(1);
+    assertThat(meters.get(PipelineMetric.FACES_SCORED.meterName()).tag("status", "FAILED")
+        .counter().count()).isEqualTo(2);
+    assertThat(meters.get(PipelineMetric.BATCH_SIZE.meterName()).summary().totalAmount())
+        .isEqualTo(3);
+    assertThat(meters.get(PipelineMetric.INFERENCE_SECONDS.meterName()).timer().count())
+        .isEqualTo(1);
   }
 
   @Test
