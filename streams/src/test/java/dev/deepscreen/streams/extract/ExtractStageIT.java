@@ -88,7 +88,9 @@ class ExtractStageIT {
           consumer.subscribe(List.of(Topics.EXTRACTION_SUMMARIES.name(),
               Topics.FACE_CROPS.name()));
           long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-          while (summaries.size() < 3 && System.nanoTime() < deadline) {
+          // Both topics are read: a poll may bring a summary before the crops the same
+          // transaction wrote to the other topic, so read until every summary's crops are in.
+          while (!everyCropIn(summaries, cropCounts) && System.nanoTime() < deadline) {
             consumer.poll(Duration.ofMillis(500)).forEach(r -> {
               if (r.value() instanceof ExtractionSummary s) {
                 assertThat(summaries.put(r.key(), s)).as("second summary for " + r.key())
@@ -115,6 +117,12 @@ class ExtractStageIT {
     } finally {
       InMemorySchemaRegistry.dropScope(scope);
     }
+  }
+
+  private static boolean everyCropIn(Map<String, ExtractionSummary> summaries,
+      Map<String, Integer> cropCounts) {
+    return summaries.size() == 3 && summaries.entrySet().stream().allMatch(e ->
+        cropCounts.getOrDefault(e.getKey(), 0) >= e.getValue().getCropsEmitted());
   }
 
   private static KafkaConsumer<String, SpecificRecord> consumer(InProcessKafkaCluster kafka,

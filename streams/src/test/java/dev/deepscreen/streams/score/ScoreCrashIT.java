@@ -214,6 +214,8 @@ class ScoreCrashIT {
         "application.id=" + applicationId,
         "state.dir=" + dir.resolve("state-" + name),
         "commit.interval.ms=100",
+        // No health endpoint: a fixed port could be taken, and this test does not need one.
+        "http.port=-1",
         // A killed member leaves neither its group nor its transaction: short timeouts let the
         // next run take over its partitions and the open transaction be aborted quickly.
         "session.timeout.ms=6000",
