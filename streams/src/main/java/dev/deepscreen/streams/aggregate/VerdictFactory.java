@@ -4,6 +4,7 @@ import dev.deepscreen.avro.AggregationStrategy;
 import dev.deepscreen.avro.ExtractionStatus;
 import dev.deepscreen.avro.ExtractionSummary;
 import dev.deepscreen.avro.FaceScore;
+import dev.deepscreen.avro.Label;
 import dev.deepscreen.avro.FrameScore;
 import dev.deepscreen.avro.ModelResult;
 import dev.deepscreen.avro.ModelScore;
@@ -261,9 +262,15 @@ public final class VerdictFactory {
     return List.copyOf(frames.values());
   }
 
+  /**
+   * A verdict without a single scored face: the reference's 0.5 as its probability (what
+   * submission files and log loss expect) and REVIEW, but a label that claims nothing, so that
+   * nobody counting FAKE labels counts a video nobody could look at.
+   */
   private Verdict.Builder noEvidence(ExtractionSummary summary, VerdictStatus status, String reason,
       Collection<FaceScore> scores, long decidedAt) {
-    return base(summary, status, reason, NO_EVIDENCE_PROBABILITY, scores, decidedAt);
+    return base(summary, status, reason, NO_EVIDENCE_PROBABILITY, scores, decidedAt)
+        .setLabel(Label.UNKNOWN);
   }
 
   private Verdict.Builder base(ExtractionSummary summary, VerdictStatus status, String reason,

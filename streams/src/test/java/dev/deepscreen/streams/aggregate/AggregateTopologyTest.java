@@ -178,6 +178,7 @@ class AggregateTopologyTest {
     Verdict v = agg.verdicts().get(0).getValue();
     assertThat(v.getStatus()).isEqualTo(VerdictStatus.SCORING_FAILED);
     assertThat(v.getProbability()).isEqualTo(0.5);
+    assertThat(v.getLabel()).isEqualTo(Label.UNKNOWN);
     assertThat(v.getAction()).isEqualTo(ModerationAction.REVIEW);
     assertThat(v.getFacesFailed()).isEqualTo(2);
     assertThat(v.getModelResults()).isEmpty();
@@ -195,7 +196,8 @@ class AggregateTopologyTest {
     assertThat(v.getStatus()).isEqualTo(VerdictStatus.valueOf(status.name()));
     assertThat(v.getReason()).isEqualTo("because " + status);
     assertThat(v.getProbability()).isEqualTo(0.5);
-    assertThat(v.getLabel()).isEqualTo(Label.FAKE);
+    assertThat(v.getLabel()).as("no face was seen: neither REAL nor FAKE")
+        .isEqualTo(Label.UNKNOWN);
     assertThat(v.getAction()).isEqualTo(ModerationAction.REVIEW);
     assertThat(v.getTimings().getScoreMs()).isNull();
     assertThat(v.getTimings().getAggregateMs()).isNull();
@@ -230,6 +232,8 @@ class AggregateTopologyTest {
     assertThat(v.getReason()).isEqualTo("timed out after 60000 ms with 1 of 3 face scores");
     assertThat(v.getFacesScored()).isOne();
     assertThat(v.getProbability()).isCloseTo(0.1, within(1e-12));
+    assertThat(v.getLabel()).as("a partial verdict rests on the faces it has")
+        .isEqualTo(Label.REAL);
 
     agg.scores(70_000, score(id, 1, 0, null, 0.9, 0.9), score(id, 2, 0, null, 0.9, 0.9));
     assertThat(agg.verdicts()).as("late scores after the verdict").isEmpty();
@@ -245,6 +249,7 @@ class AggregateTopologyTest {
     Verdict v = agg.verdicts().get(0).getValue();
     assertThat(v.getStatus()).isEqualTo(VerdictStatus.PARTIAL);
     assertThat(v.getProbability()).isEqualTo(0.5);
+    assertThat(v.getLabel()).isEqualTo(Label.UNKNOWN);
     assertThat(v.getReason()).isEqualTo("timed out after 60000 ms with 0 of 3 face scores");
     assertThat(v.getDecidedAt())
         .isEqualTo(AggregateDriver.WALL_START.plus(AggregateDriver.TIMEOUT));
