@@ -65,6 +65,20 @@ class DistributionIT {
   }
 
   @Test
+  void theLauncherAtTheRootOfTheCloneRunsTheBuiltDistribution() throws Exception {
+    // The build is there (this test runs after package): the launcher runs it, building nothing.
+    ProcessBuilder builder = new ProcessBuilder(Path.of("..", "deepscreen").toAbsolutePath()
+        .normalize().toString(), "--version").redirectErrorStream(true);
+    builder.environment().remove("DEEPSCREEN_REBUILD");
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output.trim()).matches("deepscreen \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
+  }
+
+  @Test
   void libHoldsTheNativesOfLinuxX8664() throws Exception {
     List<String> jars;
     try (Stream<Path> files = Files.list(HOME.resolve("lib"))) {
