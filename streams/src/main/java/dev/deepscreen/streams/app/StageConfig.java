@@ -78,6 +78,10 @@ public abstract class StageConfig extends SchemaRegistryClientConfig {
    */
   public Properties streamsProperties() {
     Properties props = new Properties();
+    // Kafka 5's default, set now: without it every start warns that the processing exception
+    // handler does not cover the global thread, a warning an operator cannot act on (the
+    // stages have no global tables; their handlers route bad records to dead letters).
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
     addStreamsDefaults(props);
     originals().forEach(props::put);
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());

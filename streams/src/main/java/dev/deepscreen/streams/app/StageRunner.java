@@ -13,6 +13,8 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 
 /**
  * One stage: how its settings are validated, which inputs it checks before starting and how its
@@ -167,10 +169,12 @@ public final class StageRunner<C extends StageConfig> {
    * @throws ConfigException if a shared resource named by the settings cannot be opened
    */
   public StageInstance create(C config, SchemaRegistryClient registry, MeterRegistry meters) {
-    StreamsBuilder builder = new StreamsBuilder();
+    Properties props = config.streamsProperties();
+    // The builder gets the stage's settings too: a bare StreamsBuilder makes a StreamsConfig of
+    // defaults of its own, which warns about settings the stage does set.
+    StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new UnloggedConfig(props)));
     AutoCloseable shared = topology.build(builder, config, registry, meters);
     try {
-      Properties props = config.streamsProperties();
       return new StageInstance(name, new KafkaStreams(builder.build(props), props), shared,
           meters);
     } catch (RuntimeException e) {
@@ -195,6 +199,13 @@ public final class StageRunner<C extends StageConfig> {
       resource.close();
     } catch (Exception e) {
       failure.addSuppressed(e);
+    }
+  }
+
+  /** The stage's settings for its topology, not logged: KafkaStreams logs the same ones. */
+  private static final class UnloggedConfig extends StreamsConfig {
+    UnloggedConfig(Properties props) {
+      super(props, false);
     }
   }
 }

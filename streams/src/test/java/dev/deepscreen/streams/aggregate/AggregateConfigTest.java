@@ -47,6 +47,7 @@ class AggregateConfigTest {
         .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
             DeadLetterHandler.class.getName())
         .containsEntry(DeadLetterHandler.STAGE_CONFIG, "AGGREGATE")
+        .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true")
         .containsEntry("schema.registry.url", "http://registry:8081");
   }
 
