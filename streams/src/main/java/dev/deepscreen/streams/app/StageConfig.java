@@ -82,6 +82,10 @@ public abstract class StageConfig extends SchemaRegistryClientConfig {
     // handler does not cover the global thread, a warning an operator cannot act on (the
     // stages have no global tables; their handlers route bad records to dead letters).
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+    // Kafka Streams' partition assignor rebuilds a StreamsConfig from the main consumer's
+    // settings, once per stream thread: the flag must be among those too, or each thread warns.
+    props.put(StreamsConfig.mainConsumerPrefix(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), "true");
     addStreamsDefaults(props);
     originals().forEach(props::put);
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());

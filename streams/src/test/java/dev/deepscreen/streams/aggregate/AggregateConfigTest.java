@@ -48,6 +48,8 @@ class AggregateConfigTest {
             DeadLetterHandler.class.getName())
         .containsEntry(DeadLetterHandler.STAGE_CONFIG, "AGGREGATE")
         .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true")
+        .containsEntry(StreamsConfig.mainConsumerPrefix(
+            StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), "true")
         .containsEntry("schema.registry.url", "http://registry:8081");
   }
 
