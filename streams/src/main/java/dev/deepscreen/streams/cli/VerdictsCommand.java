@@ -120,17 +120,14 @@ final class VerdictsCommand implements Callable<Integer> {
     return StageRunner.EXIT_OK;
   }
 
-  /** The verdicts topic's partitions, assigned to {@code consumer}. */
-  private static List<TopicPartition> assign(KafkaConsumer<String, Verdict> consumer) {
+  /** The verdicts topic's partitions. */
+  private static List<TopicPartition> partitions(KafkaConsumer<String, Verdict> consumer) {
     List<PartitionInfo> infos = consumer.partitionsFor(Topics.VERDICTS.name());
     if (infos == null || infos.isEmpty()) {
       throw new CommandException(StageRunner.EXIT_FAILED, "The topic "
           + Topics.VERDICTS.name() + " does not exist (see 'deepscreen topics create')");
     }
-    List<TopicPartition> partitions = infos.stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-    consumer.assign(partitions);
-    return partitions;
+    return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
   }
 
   /**
@@ -138,10 +135,9 @@ final class VerdictsCommand implements Callable<Integer> {
    * aggregation stage's producer does) up to its end and prints the last verdict of the event.
    */
   private int lookUp(KafkaConsumer<String, Verdict> consumer, AtomicBoolean stopping) {
-    List<TopicPartition> partitions = assign(consumer);
     byte[] key = event.getBytes(StandardCharsets.UTF_8);
     TopicPartition partition = new TopicPartition(Topics.VERDICTS.name(),
-        Utils.toPositive(Utils.murmur2(key)) % partitions.size());
+        Utils.toPositive(Utils.murmur2(key)) % partitions(consumer).size());
     consumer.assign(List.of(partition));
     consumer.seekToBeginning(List.of(partition));
     Map<TopicPartition, Long> end = consumer.endOffsets(List.of(partition));
@@ -190,7 +186,8 @@ final class VerdictsCommand implements Callable<Integer> {
   }
 
   private void follow(KafkaConsumer<String, Verdict> consumer, AtomicBoolean stopping) {
-    List<TopicPartition> partitions = assign(consumer);
+    List<TopicPartition> partitions = partitions(consumer);
+    consumer.assign(partitions);
     if (fromBeginning) {
       consumer.seekToBeginning(partitions);
     } else {

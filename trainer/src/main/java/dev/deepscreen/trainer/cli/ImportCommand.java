@@ -3,7 +3,6 @@ package dev.deepscreen.trainer.cli;
 import dev.deepscreen.core.inference.EnsembleManifest;
 import dev.deepscreen.trainer.pretrained.PyTorchImport;
 import dev.deepscreen.trainer.pretrained.ReferenceEnsemble;
-import dev.deepscreen.trainer.pretrained.Sha256;
 import dev.deepscreen.trainer.pretrained.WeightsDownloader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,17 +75,7 @@ final class ImportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Map<String, String> expected = checksums == null ? Map.of() : readChecksums(checksums);
     List<PyTorchImport.Source> sources = preset != null ? presetSources(expected)
-        : fileSources();
-    for (PyTorchImport.Source source : sources) {
-      String want = expected.get(source.file().getFileName().toString());
-      if (want != null) {
-        String actual = Sha256.of(source.file());
-        if (!actual.equals(want)) {
-          throw new IllegalArgumentException(source.file() + " has SHA-256 " + actual
-              + ", the checksums file says " + want);
-        }
-      }
-    }
+        : fileSources(expected);
     String ensembleVersion = version != null ? version : ReferenceEnsemble.VERSION;
     EnsembleManifest manifest = new PyTorchImport(model, inputSize, cli.out)
         .importEnsemble(sources, ensembleVersion, out);
@@ -95,7 +84,7 @@ final class ImportCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<PyTorchImport.Source> fileSources() {
+  private List<PyTorchImport.Source> fileSources(Map<String, String> expected) {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("Name the checkpoint files to import, or a --preset");
     }
@@ -114,7 +103,8 @@ final class ImportCommand implements Callable<Integer> {
       Path file = files.get(i);
       String name = names.isEmpty() ? stem(file) : names.get(i);
       sources.add(new PyTorchImport.Source(file, name,
-          modelWeights.isEmpty() ? 1.0 : modelWeights.get(i)));
+          modelWeights.isEmpty() ? 1.0 : modelWeights.get(i),
+          expected.get(file.getFileName().toString())));
     }
     return sources;
   }
@@ -144,7 +134,8 @@ final class ImportCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--no-download: " + file + " is missing; get it"
             + " from " + checkpoint.uri());
       }
-      sources.add(new PyTorchImport.Source(file, checkpoint.name(), 1.0));
+      sources.add(new PyTorchImport.Source(file, checkpoint.name(), 1.0,
+          expected.get(checkpoint.file())));
     }
     return sources;
   }

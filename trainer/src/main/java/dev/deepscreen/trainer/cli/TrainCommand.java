@@ -8,8 +8,6 @@ import dev.deepscreen.trainer.train.TrainingSettings;
 import dev.deepscreen.trainer.model.Architecture;
 import dev.deepscreen.trainer.pretrained.PyTorchImport;
 import dev.deepscreen.trainer.pretrained.Sha256;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -160,9 +158,8 @@ final class TrainCommand implements Callable<Integer> {
       // Checked now, before the run folder is made, so that a file of another network leaves
       // no run behind; read again when a new run starts (a resumed one does not need it).
       Architecture architecture = settings.architecture();
-      PyTorchImport.initialParameters(initFrom, architecture, cli.out);
-      trainer.startingFrom(() -> PyTorchImport.initialParameters(initFrom, architecture,
-          new PrintStream(OutputStream.nullOutputStream())));
+      PyTorchImport.checkInitialParameters(initFrom, architecture, cli.out);
+      trainer.startingFrom(() -> PyTorchImport.initialParameters(initFrom, architecture));
     }
     long started = System.nanoTime();
     Trainer.Outcome outcome = trainer.train(CropCache.open(cache), run);

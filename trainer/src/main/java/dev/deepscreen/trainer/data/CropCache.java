@@ -12,10 +12,10 @@ import dev.deepscreen.core.media.FaceDetector;
 import dev.deepscreen.core.media.FaceExtractor;
 import dev.deepscreen.core.media.VideoDecoder;
 import dev.deepscreen.core.media.VideoException;
+import dev.deepscreen.trainer.FileTrees;
 import dev.deepscreen.trainer.Progress;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -300,7 +300,7 @@ public final class CropCache {
   private VideoCrops extract(FaceExtractor extractor, LabelledVideo video) throws IOException {
     Path target = folderOf(video);
     if (Files.exists(target)) {
-      deleteTree(target); // half-written by an interrupted run
+      FileTrees.delete(target); // half-written by an interrupted run
     }
     Files.createDirectories(target);
     VideoCrops crops;
@@ -358,16 +358,6 @@ public final class CropCache {
           + HexFormat.of().formatHex(hash, 0, 4));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-        Files.delete(path);
-      }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
     }
   }
 }

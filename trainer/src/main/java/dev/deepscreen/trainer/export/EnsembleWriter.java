@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.deepscreen.core.inference.EnsembleManifest;
 import dev.deepscreen.core.inference.FacePreprocessor;
+import dev.deepscreen.trainer.FileTrees;
 import dev.deepscreen.trainer.model.Architecture;
 import dev.deepscreen.trainer.train.Checkpoints;
 import dev.deepscreen.trainer.train.TrainingSettings;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -103,19 +103,8 @@ public final class EnsembleWriter {
         Files.move(staging, absolute);
       }
     } finally {
-      deleteTree(staging);
+      FileTrees.delete(staging);
     }
     return EnsembleManifest.read(absolute);
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
   }
 }

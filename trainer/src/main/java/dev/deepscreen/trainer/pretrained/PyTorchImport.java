@@ -39,8 +39,15 @@ public final class PyTorchImport {
    * @param file the checkpoint
    * @param name the model's name in the ensemble
    * @param weight the model's weight in the ensemble mean
+   * @param expectedSha256 the SHA-256 the file must have (lower-case hexadecimal), or null
    */
-  public record Source(Path file, String name, double weight) {}
+  public record Source(Path file, String name, double weight, String expectedSha256) {
+
+    /** A file with no checksum to meet. */
+    public Source(Path file, String name, double weight) {
+      this(file, name, weight, null);
+    }
+  }
 
   private final Architecture architecture;
   private final int inputSize;
@@ -120,18 +127,35 @@ public final class PyTorchImport {
 
   private Checked check(Source source) throws IOException {
     String sha256 = Sha256.of(source.file());
+    if (source.expectedSha256() != null && !sha256.equals(source.expectedSha256())) {
+      throw new IllegalArgumentException(source.file() + " has SHA-256 " + sha256
+          + ", the checksums file says " + source.expectedSha256());
+    }
     PyTorchCheckpoint checkpoint = PyTorchCheckpoint.read(source.file());
-    TimmEfficientNet.Mapped mapped = map(source.file(), checkpoint);
-    if (!mapped.hasHead()) {
+    TimmEfficientNet.Plan plan = plan(source.file(), checkpoint, architecture);
+    if (!plan.hasHead()) {
       throw new IllegalArgumentException(source.file().getFileName() + ": the state dict has no"
           + " one-logit head (an ImageNet backbone?): import takes trained classifiers; start"
           + " training from it with train --init-from");
     }
     log.printf("import: %s (%s, %s format, SHA-256 %s) as %s: %d parameters mapped,"
-            + " unused: %s%n", source.file().getFileName(), describe(mapped),
+            + " unused: %s%n", source.file().getFileName(), plan.describe(),
         checkpoint.format().name().toLowerCase(Locale.ROOT), sha256, source.name(),
-        mapped.parameters().size(), summary(mapped.unused()));
-    return new Checked(mapped.architecture(), sha256, format(checkpoint.format()));
+        plan.parameterCount(), summary(plan.unused()));
+    return new Checked(plan.architecture(), sha256, format(checkpoint.format()));
+  }
+
+  /**
+   * Checks that {@code file} can start a training run of {@code architecture}, converting
+   * nothing, and says what it holds.
+   *
+   * @throws IllegalArgumentException if the checkpoint is not of that network, naming the key
+   */
+  public static void checkInitialParameters(Path file, Architecture architecture,
+      PrintStream log) throws IOException {
+    TimmEfficientNet.Plan plan = plan(file, PyTorchCheckpoint.read(file), architecture);
+    log.printf("train: %s is %s; %d tensors unused (%s)%n", file.getFileName(),
+        plan.describe(), plan.unused().size(), summary(plan.unused()));
   }
 
   /**
@@ -140,12 +164,9 @@ public final class PyTorchImport {
    *
    * @throws IllegalArgumentException if the checkpoint is not of that network, naming the key
    */
-  public static Map<String, float[]> initialParameters(Path file, Architecture architecture,
-      PrintStream log) throws IOException {
-    TimmEfficientNet.Mapped mapped = read(file, architecture);
-    log.printf("train: %s is %s; %d tensors unused (%s)%n", file.getFileName(),
-        describe(mapped), mapped.unused().size(), summary(mapped.unused()));
-    return mapped.parameters();
+  public static Map<String, float[]> initialParameters(Path file, Architecture architecture)
+      throws IOException {
+    return read(file, architecture).parameters();
   }
 
   private static String summary(List<String> unused) {
@@ -158,26 +179,18 @@ public final class PyTorchImport {
 
   /** The trainer's parameters of a checkpoint, for export or for initialising training. */
   static TimmEfficientNet.Mapped read(Path file, Architecture architecture) throws IOException {
-    return mapWith(file, PyTorchCheckpoint.read(file), architecture);
+    PyTorchCheckpoint checkpoint = PyTorchCheckpoint.read(file);
+    return plan(file, checkpoint, architecture).convert(checkpoint.stateDict());
   }
 
-  private TimmEfficientNet.Mapped map(Path file, PyTorchCheckpoint checkpoint) {
-    return mapWith(file, checkpoint, architecture);
-  }
-
-  private static TimmEfficientNet.Mapped mapWith(Path file, PyTorchCheckpoint checkpoint,
+  /** The checkpoint's plan, its errors prefixed with the file's name. */
+  private static TimmEfficientNet.Plan plan(Path file, PyTorchCheckpoint checkpoint,
       Architecture architecture) {
     try {
-      return TimmEfficientNet.map(checkpoint.stateDict(), architecture);
+      return TimmEfficientNet.plan(checkpoint.stateDict(), architecture);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file.getFileName() + ": " + e.getMessage(), e);
     }
-  }
-
-  private static String describe(TimmEfficientNet.Mapped mapped) {
-    String timm = "tf_" + mapped.architecture().id().replace('-', '_');
-    return mapped.layout() == TimmEfficientNet.Layout.DEEPFAKE_CLASSIFIER
-        ? "DeepFakeClassifier(" + timm + ")" : timm;
   }
 
   /** The manifest's name of a checkpoint format. */

@@ -61,6 +61,61 @@ public final class TimmEfficientNet {
   public record Mapped(Architecture architecture, Layout layout, Map<String, float[]> parameters,
       boolean hasHead, List<String> unused) {}
 
+  /**
+   * A state dict checked against the network it fills, every key accounted for, before any
+   * value is converted: what an import checks of every file before exporting any.
+   */
+  public static final class Plan {
+    private final Architecture architecture;
+    private final Layout layout;
+    private final List<Entry> entries;
+    private final boolean hasHead;
+    private final List<String> unused;
+
+    private Plan(Architecture architecture, Layout layout, List<Entry> entries, boolean hasHead,
+        List<String> unused) {
+      this.architecture = architecture;
+      this.layout = layout;
+      this.entries = List.copyOf(entries);
+      this.hasHead = hasHead;
+      this.unused = List.copyOf(unused);
+    }
+
+    public Architecture architecture() {
+      return architecture;
+    }
+
+    /** Whether the one-logit head is among the parameters; an ImageNet backbone has none. */
+    public boolean hasHead() {
+      return hasHead;
+    }
+
+    /** The keys read but not needed, sorted. */
+    public List<String> unused() {
+      return unused;
+    }
+
+    /** How many of the trainer's parameters the state dict fills. */
+    public int parameterCount() {
+      return entries.size();
+    }
+
+    /** The network as timm and the reference name it: {@code DeepFakeClassifier(tf_...)}. */
+    public String describe() {
+      return TimmEfficientNet.describe(architecture, layout);
+    }
+
+    /** The parameters' values from {@code stateDict}, the one this plan was made of. */
+    public Mapped convert(Map<String, TorchTensor> stateDict) {
+      Map<String, float[]> parameters = new LinkedHashMap<>();
+      for (Entry entry : entries) {
+        parameters.put(entry.parameter(), TimmEfficientNet.convert(
+            stateDict.get(entry.key()).toFloats(), entry));
+      }
+      return new Mapped(architecture, layout, parameters, hasHead, unused);
+    }
+  }
+
   private enum Transform { CONV, DEPTHWISE, DENSE, VECTOR }
 
   /** One tensor of the state dict and the parameter it becomes. */
@@ -76,6 +131,15 @@ public final class TimmEfficientNet {
    *     saying why the state dict is not an EfficientNet of timm's layout
    */
   public static Mapped map(Map<String, TorchTensor> stateDict, Architecture architecture) {
+    return plan(stateDict, architecture).convert(stateDict);
+  }
+
+  /**
+   * Checks {@code stateDict} as {@link #map} does, converting nothing.
+   *
+   * @throws IllegalArgumentException as {@link #map} does
+   */
+  public static Plan plan(Map<String, TorchTensor> stateDict, Architecture architecture) {
     Layout layout = layoutOf(stateDict);
     Architecture target = architecture != null ? architecture : infer(stateDict, layout);
     if (!target.isEfficientNet()) {
@@ -98,7 +162,6 @@ public final class TimmEfficientNet {
           Transform.VECTOR));
     }
 
-    Map<String, float[]> parameters = new LinkedHashMap<>();
     for (Entry entry : entries) {
       TorchTensor tensor = stateDict.get(entry.key());
       if (tensor == null) {
@@ -109,7 +172,6 @@ public final class TimmEfficientNet {
         throw new IllegalArgumentException(entry.key() + " is " + Arrays.toString(tensor.shape())
             + ", expected " + Arrays.toString(entry.shape()) + " for " + describe(target, layout));
       }
-      parameters.put(entry.parameter(), convert(tensor.toFloats(), entry));
     }
 
     Set<String> used = new TreeSet<>();
@@ -126,7 +188,7 @@ public final class TimmEfficientNet {
       }
       unused.add(key);
     }
-    return new Mapped(target, layout, parameters, hasHead, List.copyOf(unused));
+    return new Plan(target, layout, entries, hasHead, unused);
   }
 
   /**

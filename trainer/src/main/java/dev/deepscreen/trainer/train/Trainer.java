@@ -2,6 +2,7 @@ package dev.deepscreen.trainer.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.deepscreen.trainer.FileTrees;
 import dev.deepscreen.trainer.CsvTable;
 import dev.deepscreen.trainer.Progress;
 import dev.deepscreen.trainer.Seeds;
@@ -10,7 +11,6 @@ import dev.deepscreen.trainer.eval.Chart;
 import dev.deepscreen.trainer.eval.Metrics;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -363,7 +363,7 @@ public final class Trainer {
         out.printf("train: resuming %s after epoch %d%n", runFolder, state.epoch());
         return state;
       }
-      deleteTree(folder); // an epoch interrupted while being saved
+      FileTrees.delete(folder); // an epoch interrupted while being saved
     }
     graph.initialize();
     if (initial != null) {
@@ -381,7 +381,7 @@ public final class Trainer {
     Path checkpoints = runFolder.resolve("checkpoints");
     Path folder = checkpoints.resolve(String.format("epoch-%04d", state.epoch()));
     if (Files.exists(folder)) {
-      deleteTree(folder);
+      FileTrees.delete(folder);
     }
     Files.createDirectories(folder);
     graph.save(Checkpoints.prefix(folder));
@@ -393,7 +393,7 @@ public final class Trainer {
       Path best = checkpoints.resolve("best");
       Path staging = checkpoints.resolve("best.tmp");
       if (Files.exists(staging)) {
-        deleteTree(staging);
+        FileTrees.delete(staging);
       }
       Files.createDirectories(staging);
       try (Stream<Path> files = Files.list(folder)) {
@@ -402,7 +402,7 @@ public final class Trainer {
         }
       }
       if (Files.exists(best)) {
-        deleteTree(best);
+        FileTrees.delete(best);
       }
       Files.move(staging, best, StandardCopyOption.ATOMIC_MOVE);
     }
@@ -410,7 +410,7 @@ public final class Trainer {
       List<Path> old = folders.filter(p -> p.getFileName().toString().startsWith("epoch-"))
           .sorted(Comparator.reverseOrder()).skip(KEPT_EPOCHS).toList();
       for (Path path : old) {
-        deleteTree(path);
+        FileTrees.delete(path);
       }
     }
   }
@@ -436,15 +436,5 @@ public final class Trainer {
         "binary cross-entropy", 1, Math.max(2, settings.epochs()), 0, Math.max(0.1, top * 1.1),
         List.of(new Chart.Series("train", x, train),
             new Chart.Series("validation", x, validation)), false);
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
   }
 }

@@ -45,7 +45,7 @@ class TrainingFromPretrainedTest {
         1e-4f, 0.01f, 0.9f, 0.9f, 0, false, false, false, 2, 0, 7, null)
         .withPretrained(new TrainingSettings.Pretrained(checkpoint.toString(),
             Sha256.of(checkpoint)), "block6");
-    imported = PyTorchImport.initialParameters(checkpoint, Architecture.EFFICIENTNET_B0, QUIET);
+    imported = PyTorchImport.initialParameters(checkpoint, Architecture.EFFICIENTNET_B0);
   }
 
   @Test
@@ -54,7 +54,7 @@ class TrainingFromPretrainedTest {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     new Trainer(settings, 2, null, new PrintStream(log), false)
         .startingFrom(() -> PyTorchImport.initialParameters(checkpoint,
-            Architecture.EFFICIENTNET_B0, QUIET))
+            Architecture.EFFICIENTNET_B0))
         .train(cache, run);
     assertThat(log.toString()).contains("train: starting from " + imported.size()
         + " pretrained parameters of " + checkpoint);
