@@ -13,7 +13,7 @@ import java.util.Map;
  * long-running command, given rather than taken from {@code System} so that tests run commands
  * in-process, capture what they print and stop them.
  */
-record CommandContext(PrintStream out, PrintStream err, Map<String, String> environment,
+public record CommandContext(PrintStream out, PrintStream err, Map<String, String> environment,
     StopSignal stopSignal) {
 
   /**
@@ -22,7 +22,7 @@ record CommandContext(PrintStream out, PrintStream err, Map<String, String> envi
    *
    * @throws CommandException with exit code 66 when the file cannot be read
    */
-  Map<String, String> settings(Path file) {
+  public Map<String, String> settings(Path file) {
     try {
       return AppProperties.load(file, environment);
     } catch (IOException e) {

@@ -1,22 +1,22 @@
 package dev.deepscreen.streams.cli;
 
 /** Ends a command with an exit code and a message for the user, without a stack trace. */
-final class CommandException extends RuntimeException {
+public final class CommandException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
   private final int exitCode;
 
-  CommandException(int exitCode, String message) {
+  public CommandException(int exitCode, String message) {
     super(message);
     this.exitCode = exitCode;
   }
 
-  CommandException(int exitCode, String message, Throwable cause) {
+  public CommandException(int exitCode, String message, Throwable cause) {
     super(message, cause);
     this.exitCode = exitCode;
   }
 
-  int exitCode() {
+  public int exitCode() {
     return exitCode;
   }
 }

@@ -65,17 +65,26 @@ public final class Deepscreen implements Callable<Integer> {
   /** {@link #run(PrintStream, PrintStream, Map, String...)}, long commands stopped by a signal. */
   public static int run(PrintStream out, PrintStream err, Map<String, String> environment,
       StopSignal stopSignal, String... args) {
-    return commandLine(new CommandContext(out, err, environment, stopSignal)).execute(args);
+    CommandContext context = new CommandContext(out, err, environment, stopSignal);
+    String asked = args.length > 0 ? args[0] : "";
+    return commandLine(context, asked).execute(args);
   }
 
-  static CommandLine commandLine(CommandContext context) {
+  /**
+   * The command line; {@code asked}, the subcommand named on it, is loaded from the extensions
+   * when it is one (only then: a stage never loads the demo's libraries).
+   */
+  private static CommandLine commandLine(CommandContext context, String asked) {
+    Object demo = asked.equals("demo") ? CommandExtensions.find("demo").map(e -> e.command(context))
+            .orElseGet(MissingDemoCommand::new)
+        : new MissingDemoCommand();
     CommandLine cli = new CommandLine(new Deepscreen(context))
         .addSubcommand(new RunCommand(context))
         .addSubcommand(new CommandLine(new TopicsCommand())
             .addSubcommand(new TopicsCommand.Create(context)))
         .addSubcommand(new SubmitCommand(context))
         .addSubcommand(new VerdictsCommand(context))
-        .addSubcommand(new DemoCommand(context))
+        .addSubcommand("demo", demo)
         .addSubcommand(new BatchCommand(context));
     cli.setOut(new PrintWriter(context.out(), true, StandardCharsets.UTF_8));
     cli.setErr(new PrintWriter(context.err(), true, StandardCharsets.UTF_8));

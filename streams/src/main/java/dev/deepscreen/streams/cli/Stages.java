@@ -4,14 +4,16 @@ import dev.deepscreen.streams.aggregate.AggregateApp;
 import dev.deepscreen.streams.app.StageRunner;
 import dev.deepscreen.streams.extract.ExtractApp;
 import dev.deepscreen.streams.score.ScoreApp;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** The stages this build has, by the name {@code deepscreen run} takes, in pipeline order. */
-final class Stages {
+public final class Stages {
 
-  static final Map<String, StageRunner<?>> BY_NAME = byName();
+  /** The stages by name, in pipeline order. */
+  public static final Map<String, StageRunner<?>> BY_NAME = byName();
 
   private Stages() {}
 
@@ -20,11 +22,11 @@ final class Stages {
     stages.put("extract", ExtractApp.RUNNER);
     stages.put("score", ScoreApp.RUNNER);
     stages.put("aggregate", AggregateApp.RUNNER);
-    return stages;
+    return Collections.unmodifiableMap(stages);
   }
 
   /** The names, in pipeline order. */
-  static List<String> names() {
+  public static List<String> names() {
     return List.copyOf(BY_NAME.keySet());
   }
 }

@@ -21,14 +21,14 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 
 /** Makes video events and sends them, for {@code submit} and {@code demo}. */
-final class VideoEvents {
+public final class VideoEvents {
 
   private static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
 
   private VideoEvents() {}
 
   /** A new event with a fresh id for the video at {@code uri}. */
-  static VideoEvent of(URI uri, String videoId, String source, String tenant,
+  public static VideoEvent of(URI uri, String videoId, String source, String tenant,
       Map<String, String> attributes, Instant submittedAt) {
     return VideoEvent.newBuilder().setEventId(UUID.randomUUID()).setVideoId(videoId)
         .setUri(uri.toString()).setSubmittedAt(submittedAt).setSource(source).setTenant(tenant)
@@ -40,7 +40,7 @@ final class VideoEvents {
    *
    * @throws CommandException (1) naming the first event that could not be sent, and why
    */
-  static void send(Producer<String, VideoEvent> producer, List<VideoEvent> events) {
+  public static void send(Producer<String, VideoEvent> producer, List<VideoEvent> events) {
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     try {
       for (VideoEvent event : events) {

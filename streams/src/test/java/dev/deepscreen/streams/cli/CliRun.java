@@ -8,14 +8,14 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /** One in-process run of the command line, with what it printed. */
-record CliRun(int exitCode, String out, String err) {
+public record CliRun(int exitCode, String out, String err) {
 
   /** Runs a command that ends by itself. */
-  static CliRun run(Map<String, String> environment, String... args) {
+  public static CliRun run(Map<String, String> environment, String... args) {
     return run(environment, (stop, finished) -> () -> {}, args);
   }
 
-  static CliRun run(Map<String, String> environment, StopSignal signal, String... args) {
+  public static CliRun run(Map<String, String> environment, StopSignal signal, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = Deepscreen.run(new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -25,7 +25,7 @@ record CliRun(int exitCode, String out, String err) {
   }
 
   /** A stop signal a test triggers. */
-  static final class ManualStop implements StopSignal {
+  public static final class ManualStop implements StopSignal {
     private final CountDownLatch registered = new CountDownLatch(1);
     private volatile Runnable stop;
 
@@ -37,7 +37,7 @@ record CliRun(int exitCode, String out, String err) {
     }
 
     /** Stops the command once it has registered. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
       registered.await();
       stop.run();
     }

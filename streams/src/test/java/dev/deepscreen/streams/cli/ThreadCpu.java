@@ -14,13 +14,13 @@ import java.util.stream.Stream;
  * included, for benchmarks to show where a run's time went. Names are grouped with their digits
  * dropped, so that {@code ...-StreamThread-1} and {@code -2} add up.
  */
-final class ThreadCpu {
+public final class ThreadCpu {
   private static final double TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
   private ThreadCpu() {}
 
   /** CPU seconds (user + system) per thread id, with the thread's name. */
-  static Map<String, double[]> snapshot() throws IOException {
+  public static Map<String, double[]> snapshot() throws IOException {
     Map<String, double[]> threads = new HashMap<>();
     Path tasks = Path.of("/proc/self/task");
     if (!Files.isDirectory(tasks)) {
@@ -41,7 +41,7 @@ final class ThreadCpu {
   }
 
   /** CPU seconds (user + system) of the whole process so far, ended threads included. */
-  static double processSeconds() throws IOException {
+  public static double processSeconds() throws IOException {
     Path stat = Path.of("/proc/self/stat");
     if (!Files.isRegularFile(stat)) {
       return Double.NaN;
@@ -59,7 +59,7 @@ final class ThreadCpu {
    * The CPU seconds spent between two snapshots, by thread name group, largest first; with the
    * process's CPU over the same interval, the rest is shown as threads that ended in between.
    */
-  static String between(Map<String, double[]> before, Map<String, double[]> after,
+  public static String between(Map<String, double[]> before, Map<String, double[]> after,
       double processSeconds) {
     Map<String, Double> groups = new TreeMap<>();
     double live = 0;

@@ -1,4 +1,4 @@
-package dev.deepscreen.streams.cli;
+package dev.deepscreen.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,16 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.avro.VerdictStatus;
-import dev.deepscreen.schemas.Topics;
-import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
-import dev.deepscreen.embedded.InProcessKafkaCluster;
-import dev.deepscreen.streams.app.StageInstance;
-import dev.deepscreen.streams.app.StageRunner;
-import dev.deepscreen.streams.embedded.CommittedTopicReader;
-import dev.deepscreen.streams.extract.ExtractConfig;
 import dev.deepscreen.core.inference.TinyModels;
 import dev.deepscreen.core.media.ClipWriter.Codec;
 import dev.deepscreen.core.media.SampleClips;
+import dev.deepscreen.embedded.InProcessKafkaCluster;
+import dev.deepscreen.schemas.Topics;
+import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
+import dev.deepscreen.streams.app.StageInstance;
+import dev.deepscreen.streams.app.StageRunner;
+import dev.deepscreen.streams.cli.CliRun;
+import dev.deepscreen.streams.cli.Stages;
+import dev.deepscreen.streams.embedded.CommittedTopicReader;
+import dev.deepscreen.streams.extract.ExtractConfig;
 import dev.deepscreen.streams.score.ScoreConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;

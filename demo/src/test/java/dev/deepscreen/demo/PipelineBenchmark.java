@@ -1,18 +1,20 @@
-package dev.deepscreen.streams.cli;
+package dev.deepscreen.demo;
 
 import dev.deepscreen.avro.Verdict;
-import dev.deepscreen.schemas.Topics;
-import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
-import dev.deepscreen.streams.aggregate.AggregateConfig;
-import dev.deepscreen.streams.aggregate.VerdictFactory;
-import dev.deepscreen.streams.batch.BatchScreening;
-import dev.deepscreen.streams.embedded.CommittedTopicReader;
-import dev.deepscreen.streams.extract.ExtractConfig;
 import dev.deepscreen.core.inference.BuiltInEnsemble;
 import dev.deepscreen.core.inference.Ensemble;
 import dev.deepscreen.core.inference.TensorFlowOptions;
 import dev.deepscreen.core.media.ClipWriter.Codec;
 import dev.deepscreen.core.media.SampleClips;
+import dev.deepscreen.schemas.Topics;
+import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
+import dev.deepscreen.streams.aggregate.AggregateConfig;
+import dev.deepscreen.streams.aggregate.VerdictFactory;
+import dev.deepscreen.streams.batch.BatchScreening;
+import dev.deepscreen.streams.cli.CliRun;
+import dev.deepscreen.streams.cli.ThreadCpu;
+import dev.deepscreen.streams.embedded.CommittedTopicReader;
+import dev.deepscreen.streams.extract.ExtractConfig;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Videos per minute and event-to-verdict latency of the streaming path (the embedded pipeline of
  * the demo: broker, three stages, S3 sink) against the offline batch path on the same clips, in
- * one run, both with the built-in ensemble. Run by {@code streams/bench/pipeline.sh}. Not a test.
+ * one run, both with the built-in ensemble. Run by {@code demo/bench/pipeline.sh}. Not a test.
  *
  * <p>Arguments: clips, seconds per clip, width, height, batch parallelism, measured rounds,
  * warm-up rounds.

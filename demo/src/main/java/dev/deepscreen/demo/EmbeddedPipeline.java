@@ -1,4 +1,4 @@
-package dev.deepscreen.streams.cli;
+package dev.deepscreen.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deepscreen.embedded.ConnectWorker;
@@ -8,6 +8,7 @@ import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.streams.app.StageProcess;
 import dev.deepscreen.streams.app.StageRunner;
+import dev.deepscreen.streams.cli.Stages;
 import dev.deepscreen.streams.extract.ExtractConfig;
 import dev.deepscreen.streams.score.ScoreConfig;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;

@@ -1,10 +1,11 @@
-package dev.deepscreen.streams.cli;
+package dev.deepscreen.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deepscreen.core.inference.TinyModels;
+import dev.deepscreen.streams.cli.VerdictTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,10 +19,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code deepscreen demo} end to end in this JVM: sample clips from the face photos and a file
- * that is no video, through the broker, the three stages and the S3 sink in a Connect worker.
- * The scorer runs a one-model ensemble the test exports, faster than the built-in one; the
- * probabilities do not matter here.
+ * {@code deepscreen demo} end to end as a user runs it: {@code bin/deepscreen} of the full
+ * distribution in a child process, the demo's broker and Connect worker loaded from lib/demo/.
+ * Sample clips from the face photos and a file that is no video go through the broker, the
+ * three stages and the S3 sink in a Connect worker. The scorer runs a one-model ensemble the
+ * test exports, faster than the built-in one; the probabilities do not matter here.
  */
 @Tag("integration")
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -34,10 +36,11 @@ class DemoIT {
     TinyModels.writeManifest(ensemble, "demo-it", TinyModels.manifestEntry("tiny", "tiny", 64, 1));
     Path work = dir.resolve("work");
 
-    CliRun run = CliRun.run(Map.of(), "demo", "--clips", "3", "--work-dir", work.toString(),
-        "--ensemble", ensemble.toString());
+    FullDistribution.Result run = FullDistribution.run(
+        FullDistribution.FULL.resolve("bin/deepscreen"), Map.of(), 280, "demo", "--clips", "3",
+        "--work-dir", work.toString(), "--ensemble", ensemble.toString());
 
-    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.exitCode()).as(run.output()).isZero();
     List<String> lines = run.out().lines().toList();
     int header = lines.indexOf(VerdictTable.header());
     assertThat(header).as(run.out()).isNotNegative();

@@ -1,15 +1,19 @@
-package dev.deepscreen.streams.cli;
+package dev.deepscreen.demo;
 
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.avro.VideoEvent;
-import dev.deepscreen.schemas.Topics;
-import dev.deepscreen.schemas.registry.SchemaRegistries;
-import dev.deepscreen.schemas.registry.SchemaRegistryClient;
-import dev.deepscreen.streams.app.StageRunner;
 import dev.deepscreen.core.inference.BuiltInEnsemble;
 import dev.deepscreen.core.media.ClipWriter;
 import dev.deepscreen.core.media.FacePhotos;
 import dev.deepscreen.core.media.SampleClips;
+import dev.deepscreen.schemas.Topics;
+import dev.deepscreen.schemas.registry.SchemaRegistries;
+import dev.deepscreen.schemas.registry.SchemaRegistryClient;
+import dev.deepscreen.streams.app.StageRunner;
+import dev.deepscreen.streams.cli.CommandContext;
+import dev.deepscreen.streams.cli.CommandException;
+import dev.deepscreen.streams.cli.VerdictTable;
+import dev.deepscreen.streams.cli.VideoEvents;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +94,9 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // The broker and the Connect worker load classes by name (plugins, configured classes)
+    // through the context class loader: the one that holds lib/demo/, in the full distribution.
+    Thread.currentThread().setContextClassLoader(DemoCommand.class.getClassLoader());
     if (clips < 1 || clips > 100) {
       throw new CommandException(StageRunner.EXIT_USAGE, "--clips must be from 1 to 100");
     }
