@@ -36,6 +36,9 @@ import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -46,12 +49,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Kubernetes manifests as each kustomization yields them (the base and the overlays dev and
- * gpu, built by {@link Kustomization}), read into fabric8's, Strimzi's and KEDA's types with
+ * gpu, built by the real {@link Kustomize}), read into fabric8's, Strimzi's and KEDA's types with
  * unknown fields refused, then checked against the rest of the repository: the topics against
  * {@link Topics}, the connector against connectors/config, the images against the Dockerfiles,
  * the stages against the runtime contract (probes, settings, consumer groups).
@@ -86,6 +90,18 @@ class KubernetesManifestsTest {
       return found.get(0);
     }
 
+    /**
+     * The generated resource {@code name}: kustomize appends a hash of its contents,
+     * {@code <name>-<10 characters>}.
+     */
+    <T> T generated(Class<T> type, String name) {
+      List<T> found = all(type).stream()
+          .filter(o -> KubernetesObjects.name(o).matches(name + "-[a-z0-9]{10}")).toList();
+      assertThat(found).as("generated %s %s in %s", type.getSimpleName(), name, this.name)
+          .hasSize(1);
+      return found.get(0);
+    }
+
     <T> T only(Class<T> type) {
       assertThat(all(type)).as("%s in %s", type.getSimpleName(), name).hasSize(1);
       return all(type).get(0);
@@ -97,20 +113,22 @@ class KubernetesManifestsTest {
   }
 
   static Build build(String kustomization) {
-    return BUILDS.computeIfAbsent(kustomization, k -> {
-      List<ObjectNode> resources = Kustomization.build(Repository.file("k8s/" + k));
-      List<Object> objects = new ArrayList<>();
-      List<String> errors = new ArrayList<>();
-      for (ObjectNode resource : resources) {
-        try {
-          objects.add(KubernetesObjects.read(resource));
-        } catch (IllegalArgumentException e) {
-          errors.add(e.getMessage());
-        }
+    return BUILDS.computeIfAbsent(kustomization,
+        k -> build(k, Repository.file("k8s/" + k)));
+  }
+
+  private static Build build(String name, Path directory) {
+    List<Object> objects = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    for (ObjectNode resource : Kustomize.build(directory)) {
+      try {
+        objects.add(KubernetesObjects.read(resource));
+      } catch (IllegalArgumentException e) {
+        errors.add(e.getMessage());
       }
-      assertThat(errors).as("manifests of %s", k).isEmpty();
-      return new Build(k, objects);
-    });
+    }
+    assertThat(errors).as("manifests of %s", name).isEmpty();
+    return new Build(name, objects);
   }
 
   @ParameterizedTest
@@ -238,7 +256,7 @@ class KubernetesManifestsTest {
     Kafka kafka = build.only(Kafka.class);
     Properties settings = new Properties();
     settings.load(new StringReader(
-        build.one(ConfigMap.class, "deepscreen-stages").getData().get("stage.properties")));
+        build.generated(ConfigMap.class, "deepscreen-stages").getData().get("stage.properties")));
     URI registry = URI.create(settings.getProperty("schema.registry.url"));
     Service registryService = build.one(Service.class, registry.getHost());
 
@@ -263,8 +281,8 @@ class KubernetesManifestsTest {
           .isEqualTo("http");
       assertThat(container.getVolumeMounts()).anySatisfy(m -> {
         assertThat(m.getMountPath()).isEqualTo("/etc/deepscreen");
-        assertThat(volume(pod, m.getName()).getConfigMap().getName())
-            .isEqualTo("deepscreen-stages");
+        assertThat(volume(pod, m.getName()).getConfigMap().getName()).isEqualTo(
+            build.generated(ConfigMap.class, "deepscreen-stages").getMetadata().getName());
       });
       assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     }
@@ -483,6 +501,34 @@ class KubernetesManifestsTest {
     assertThat(buckets).contains("deepscreen/" + connector.path("s3.bucket.name").asText())
         .contains("deepscreen/" + URI.create(build.one(ConfigMap.class, "deepscreen-models")
             .getData().get("ENSEMBLE_URI")).getHost());
+  }
+
+  @Test
+  void aSettingsChangeRollsTheStages(@TempDir Path copy) throws IOException {
+    String before = build("base").generated(ConfigMap.class, "deepscreen-stages").getMetadata()
+        .getName();
+    try (Stream<Path> files = Files.walk(Repository.file("k8s"))) {
+      for (Path file : files.toList()) {
+        Path target = copy.resolve(Repository.file("k8s").relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(file, target);
+        }
+      }
+    }
+    Files.writeString(copy.resolve("base/stages/stage.properties"), "num.stream.threads=2\n",
+        StandardOpenOption.APPEND);
+
+    Build changed = build("changed base", copy.resolve("base"));
+    String after = changed.generated(ConfigMap.class, "deepscreen-stages").getMetadata().getName();
+
+    assertThat(after).isNotEqualTo(before);
+    for (String stage : APPLICATION_IDS.keySet()) {
+      PodSpec pod = changed.stage(stage).getSpec().getTemplate().getSpec();
+      assertThat(pod.getVolumes()).as(stage).anySatisfy(v -> assertThat(v.getConfigMap())
+          .isNotNull().satisfies(c -> assertThat(c.getName()).isEqualTo(after)));
+    }
   }
 
   private static String bootstrap(Kafka kafka) {

@@ -4,24 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The tools the manifest tests rely on, shown to fail where they must: the typed reading refuses
- * unknown fields, kinds and types; JSON Patch and the kustomize subset refuse what kustomize
- * would refuse.
+ * The typed reading the manifest tests rely on, shown to fail where it must: it refuses unknown
+ * fields, kinds and types.
  */
 class ManifestToolsTest {
-  @TempDir
-  Path dir;
-
   private static final String DEPLOYMENT = """
       apiVersion: apps/v1
       kind: Deployment
@@ -95,108 +88,6 @@ class ManifestToolsTest {
           maxReplicaCount: "6"
           triggers: []
         """))).hasMessageContaining("ScaledObject s");
-  }
-
-  @Test
-  void jsonPatchAddsReplacesRemovesAndTests() throws IOException {
-    ObjectNode target = (ObjectNode) yaml(DEPLOYMENT);
-    JsonPatch.apply(target, yaml("""
-        - {op: test, path: /spec/template/spec/containers/0/env/1/name, value: B}
-        - {op: remove, path: /spec/template/spec/containers/0/env/1}
-        - {op: replace, path: /spec/replicas, value: 1}
-        - {op: add, path: /spec/template/spec/nodeSelector, value: {gpu: "true"}}
-        - {op: add, path: /spec/template/spec/containers/0/env/-, value: {name: C}}
-        - {op: add, path: /metadata/labels, value: {a~1b: c}}
-        """));
-
-    JsonNode spec = target.path("spec");
-    assertThat(spec.path("replicas").asInt()).isEqualTo(1);
-    assertThat(spec.path("template").path("spec").path("nodeSelector").path("gpu").asText())
-        .isEqualTo("true");
-    assertThat(spec.path("template").path("spec").path("containers").path(0).path("env")
-        .findValuesAsText("name")).containsExactly("A", "C");
-  }
-
-  @Test
-  void jsonPatchRefusesMissingPathsFailedTestsAndOtherOperations() throws IOException {
-    for (String operation : List.of(
-        "[{op: remove, path: /spec/strategy}]",
-        "[{op: replace, path: /spec/template/spec/containers/1/image, value: x}]",
-        "[{op: add, path: /spec/missing/field, value: x}]",
-        "[{op: test, path: /spec/replicas, value: 3}]",
-        "[{op: move, from: /spec/replicas, path: /spec/x}]")) {
-      assertThatThrownBy(() -> JsonPatch.apply(yaml(DEPLOYMENT), yaml(operation)))
-          .as(operation).isInstanceOf(IllegalArgumentException.class);
-    }
-  }
-
-  @Test
-  void kustomizeSubsetComposesResourcesPatchesGeneratorsAndNamespace() throws IOException {
-    Files.createDirectories(dir.resolve("base"));
-    Files.writeString(dir.resolve("base/deployment.yaml"), DEPLOYMENT);
-    Files.writeString(dir.resolve("base/settings.properties"), "a=b\n");
-    Files.writeString(dir.resolve("base/kustomization.yaml"), """
-        apiVersion: kustomize.config.k8s.io/v1beta1
-        kind: Kustomization
-        namespace: ns
-        resources: [deployment.yaml]
-        generatorOptions: {disableNameSuffixHash: true}
-        configMapGenerator:
-          - {name: settings, files: [settings.properties]}
-        """);
-    Files.createDirectories(dir.resolve("overlay"));
-    Files.writeString(dir.resolve("overlay/replicas.yaml"),
-        "- {op: replace, path: /spec/replicas, value: 5}\n");
-    Files.writeString(dir.resolve("overlay/kustomization.yaml"), """
-        apiVersion: kustomize.config.k8s.io/v1beta1
-        kind: Kustomization
-        resources: [../base]
-        generatorOptions: {disableNameSuffixHash: true}
-        secretGenerator:
-          - {name: credentials, literals: [KEY=secret]}
-        configMapGenerator:
-          - {name: settings, behavior: merge, literals: [extra=1]}
-        patches:
-          - path: replicas.yaml
-            target: {kind: Deployment, name: extract}
-        images:
-          - {name: deepscreen/streams, newName: registry.example.com/streams, newTag: "2"}
-        """);
-
-    List<ObjectNode> built = Kustomization.build(dir.resolve("overlay"));
-
-    assertThat(built).hasSize(3);
-    ObjectNode deployment = built.get(0);
-    assertThat(deployment.path("metadata").path("namespace").asText()).isEqualTo("ns");
-    assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(5);
-    assertThat(deployment.path("spec").path("template").path("spec").path("containers").path(0)
-        .path("image").asText()).isEqualTo("registry.example.com/streams:2");
-    assertThat(built.get(1).path("data").path("settings.properties").asText()).isEqualTo("a=b\n");
-    assertThat(built.get(1).path("data").path("extra").asText()).isEqualTo("1");
-    assertThat(built.get(2).path("kind").asText()).isEqualTo("Secret");
-    assertThat(built.get(2).path("data").path("KEY").asText()).isEqualTo("c2VjcmV0");
-  }
-
-  @Test
-  void kustomizeSubsetRefusesPatchesWithoutTargetAndUnknownFeatures() throws IOException {
-    Files.writeString(dir.resolve("deployment.yaml"), DEPLOYMENT);
-    Files.writeString(dir.resolve("p.yaml"), "- {op: replace, path: /spec/replicas, value: 5}\n");
-    String header = """
-        apiVersion: kustomize.config.k8s.io/v1beta1
-        kind: Kustomization
-        resources: [deployment.yaml]
-        """;
-    Files.writeString(dir.resolve("kustomization.yaml"), header + """
-        patches:
-          - path: p.yaml
-            target: {kind: Deployment, name: score}
-        """);
-    assertThatThrownBy(() -> Kustomization.build(dir))
-        .hasMessageContaining("matches 0 resources");
-
-    Files.writeString(dir.resolve("kustomization.yaml"), header + "commonLabels: {a: b}\n");
-    assertThatThrownBy(() -> Kustomization.build(dir))
-        .hasMessageContaining("'commonLabels' is not supported here");
   }
 
   private static JsonNode yaml(String text) throws IOException {

@@ -54,7 +54,7 @@ class StageSettingsTest {
       KubernetesManifestsTest.Build build = KubernetesManifestsTest.build(kustomization);
       Properties file = new Properties();
       file.load(new StringReader(
-          build.one(ConfigMap.class, "deepscreen-stages").getData().get("stage.properties")));
+          build.generated(ConfigMap.class, "deepscreen-stages").getData().get("stage.properties")));
       Set<String> names = new TreeSet<>(file.stringPropertyNames());
       for (Deployment deployment : build.all(Deployment.class)) {
         for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
