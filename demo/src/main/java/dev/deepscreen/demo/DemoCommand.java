@@ -1,5 +1,6 @@
 package dev.deepscreen.demo;
 
+import dev.deepscreen.avro.Label;
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.avro.VideoEvent;
 import dev.deepscreen.core.inference.BuiltInEnsemble;
@@ -64,6 +65,8 @@ final class DemoCommand implements Callable<Integer> {
   private static final Duration SINK_WAIT = Duration.ofSeconds(60);
 
   private final CommandContext context;
+  /** The right label of each sample clip, by video id; empty for the user's own videos. */
+  private final Map<String, Label> expected = new TreeMap<>();
 
   @Parameters(paramLabel = "VIDEO_FOLDER", arity = "0..1",
       description = "Videos to screen (every regular file in it, not recursing).")
@@ -122,6 +125,7 @@ final class DemoCommand implements Callable<Integer> {
       printTable(events, verdicts);
       int objects = awaitObjects(pipeline, verdicts.size(), stopping);
       printSummary(pipeline, events, verdicts, objects, work, started);
+      printScore(verdicts);
       return verdicts.size() == events.size() ? StageRunner.EXIT_OK : StageRunner.EXIT_FAILED;
     } finally {
       finished.countDown();
@@ -144,7 +148,11 @@ final class DemoCommand implements Callable<Integer> {
     return videos;
   }
 
-  /** Clips panning across the face photos in turn, and one file that only claims to be video. */
+  /**
+   * Clips panning across the face photos in turn, every other one with fake faces made as the
+   * trainer's synthetic data set makes them (self-blended or swapped, alternately), and one
+   * file that only claims to be video.
+   */
   private List<Path> makeClips(Path work) throws IOException {
     Path folder = Files.createDirectories(work.resolve("videos"));
     say("Making " + clips + " sample clips from real face photos in " + folder + ":");
@@ -155,16 +163,27 @@ final class DemoCommand implements Callable<Integer> {
       String photo = FacePhotos.NAMES.get(i % FacePhotos.NAMES.size());
       ClipWriter.Codec codec = i % 3 == 2 ? ClipWriter.Codec.MPEG4_AVI
           : ClipWriter.Codec.H264_MP4;
-      Path clip = folder.resolve(String.format(Locale.ROOT, "clip-%02d-%s.%s", i + 1,
-          photo.replace(".jpg", ""), codec.extension()));
-      SampleClips.panningClip(clip, photo, codec, 640, 360, 75, 25, 0);
+      SampleClips.Faces faces = i % 2 == 0 ? SampleClips.Faces.REAL
+          : i % 4 == 1 ? SampleClips.Faces.SELF_BLENDED : SampleClips.Faces.SWAPPED;
+      String suffix = switch (faces) {
+        case REAL -> "";
+        case SELF_BLENDED -> "-sbi";
+        case SWAPPED -> "-swap";
+      };
+      Path clip = folder.resolve(String.format(Locale.ROOT, "clip-%02d-%s%s.%s", i + 1,
+          photo.replace(".jpg", ""), suffix, codec.extension()));
+      SampleClips.panningClip(clip, photo, faces, i, codec, 640, 360, 75, 25);
       videos.add(clip);
+      expected.put(clip.getFileName().toString(),
+          faces == SampleClips.Faces.REAL ? Label.REAL : Label.FAKE);
     }
     Path broken = Files.writeString(folder.resolve("not-a-video.mp4"),
         "This text file is named like a video; the pipeline says it cannot be read.\n");
     videos.add(broken);
-    say("  " + videos.size() + " files (" + clips + " clips of 3 s at 640x360, and "
-        + broken.getFileName() + ")");
+    expected.put(broken.getFileName().toString(), Label.UNKNOWN);
+    long fakes = expected.values().stream().filter(l -> l == Label.FAKE).count();
+    say("  " + videos.size() + " files (" + (clips - fakes) + " clips of real faces and " + fakes
+        + " with fake ones, 3 s at 640x360, and " + broken.getFileName() + ")");
     return videos;
   }
 
@@ -238,13 +257,45 @@ final class DemoCommand implements Callable<Integer> {
 
   private void printTable(Map<String, VideoEvent> events, Map<String, Verdict> verdicts) {
     context.out().println();
-    context.out().println(VerdictTable.header());
+    context.out().println(VerdictTable.header() + (expected.isEmpty() ? "" : "  EXPECTED"));
     verdicts.values().stream().sorted(Comparator.comparing(Verdict::getVideoId))
-        .forEach(verdict -> context.out().println(VerdictTable.row(verdict)));
+        .forEach(verdict -> context.out().println(VerdictTable.row(verdict)
+            + (expected.isEmpty() ? "" : "  " + expected.get(verdict.getVideoId().toString()))));
     events.values().stream().filter(e -> !verdicts.containsKey(e.getEventId().toString()))
         .sorted(Comparator.comparing(VideoEvent::getVideoId))
         .forEach(e -> context.out().println(e.getVideoId() + "  (no verdict)"));
     context.out().println();
+  }
+
+  /**
+   * For the sample clips, whose answers are known: how many the ensemble labelled right, so that
+   * nobody takes the demonstration model for a detector.
+   */
+  private void printScore(Map<String, Verdict> verdicts) {
+    if (expected.isEmpty()) {
+      return;
+    }
+    Map<Label, int[]> byLabel = new TreeMap<>();
+    for (Verdict verdict : verdicts.values()) {
+      Label right = expected.get(verdict.getVideoId().toString());
+      if (right == null || right == Label.UNKNOWN) {
+        continue;
+      }
+      int[] counts = byLabel.computeIfAbsent(right, l -> new int[2]);
+      counts[0] += verdict.getLabel() == right ? 1 : 0;
+      counts[1]++;
+    }
+    int correct = byLabel.values().stream().mapToInt(c -> c[0]).sum();
+    int total = byLabel.values().stream().mapToInt(c -> c[1]).sum();
+    String parts = byLabel.entrySet().stream()
+        .map(e -> e.getKey() + " " + e.getValue()[0] + "/" + e.getValue()[1])
+        .collect(Collectors.joining(", "));
+    context.out().println(String.format(Locale.ROOT, "Labelled as expected: %d of %d clips (%s)."
+        + " The ensemble %s.", correct, total, parts, ensemble == null
+            ? "is the built-in demonstration model, trained on fakes made the same way from these"
+                + " same photos: it knows them, and is no detector of other fakes (README: The"
+                + " default ensemble is a demonstration model)"
+            : "is the one given with --ensemble"));
   }
 
   /** Waits until the sink wrote one object per verdict (one verdict per object here). */

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code deepscreen demo} end to end as a user runs it: {@code bin/deepscreen} of the full
  * distribution in a child process, the demo's broker and Connect worker loaded from lib/demo/.
- * Sample clips from the face photos and a file that is no video go through the broker, the
+ * Sample clips from the face photos (one with fake faces) and a file that is no video go through the broker, the
  * three stages and the S3 sink in a Connect worker. The scorer runs a one-model ensemble the
  * test exports, faster than the built-in one; the probabilities do not matter here.
  */
@@ -42,15 +42,25 @@ class DemoIT {
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     List<String> lines = run.out().lines().toList();
-    int header = lines.indexOf(VerdictTable.header());
+    int header = lines.indexOf(VerdictTable.header() + "  EXPECTED");
     assertThat(header).as(run.out()).isNotNegative();
     List<String> rows = lines.subList(header + 1, header + 5);
+    // Every other sample clip has fake faces, and the table says which.
     assertThat(rows).satisfiesExactly(
-        row -> assertThat(row).startsWith("clip-01-sample1.mp4 ").contains(" OK "),
-        row -> assertThat(row).startsWith("clip-02-sample2.mp4 ").contains(" OK "),
-        row -> assertThat(row).startsWith("clip-03-sample3.avi ").contains(" OK "),
-        row -> assertThat(row).startsWith("not-a-video.mp4 ").contains(" UNREADABLE "));
-    assertThat(run.out()).contains("Summary: 4 videos, 4 verdicts {OK=3, UNREADABLE=1}");
+        row -> assertThat(row).startsWith("clip-01-sample1.mp4 ").contains(" OK ")
+            .endsWith("  REAL"),
+        row -> assertThat(row).startsWith("clip-02-sample2-sbi.mp4 ").contains(" OK ")
+            .endsWith("  FAKE"),
+        row -> assertThat(row).startsWith("clip-03-sample3.avi ").contains(" OK ")
+            .endsWith("  REAL"),
+        row -> assertThat(row).startsWith("not-a-video.mp4 ").contains(" UNREADABLE ")
+            .endsWith("  UNKNOWN"));
+    assertThat(run.out()).contains("Summary: 4 videos, 4 verdicts {OK=3, UNREADABLE=1}")
+        .containsPattern("Labelled as expected: [0-3] of 3 clips \\(REAL [0-2]/2, FAKE [01]/1\\)\\."
+            + " The ensemble is the one given with --ensemble");
+    long matching = rows.subList(0, 3).stream().map(row -> row.split("\\s+"))
+        .filter(cells -> cells[2].equals(cells[cells.length - 1])).count();
+    assertThat(run.out()).contains("Labelled as expected: " + matching + " of 3 clips");
     assertThat(run.err()).contains("Submitted 4 videos to video-events.",
         "4/4 verdicts");
 
@@ -67,6 +77,6 @@ class DemoIT {
       }
     }
     assertThat(stored).extracting(v -> v.get("video_id").asText()).containsExactlyInAnyOrder(
-        "clip-01-sample1.mp4", "clip-02-sample2.mp4", "clip-03-sample3.avi", "not-a-video.mp4");
+        "clip-01-sample1.mp4", "clip-02-sample2-sbi.mp4", "clip-03-sample3.avi", "not-a-video.mp4");
   }
 }

@@ -1,5 +1,6 @@
 package dev.deepscreen.trainer.synth;
 
+import dev.deepscreen.core.media.FaceBlender;
 import dev.deepscreen.core.media.FaceBox;
 import java.util.SplittableRandom;
 import org.bytedeco.opencv.opencv_core.Rect;

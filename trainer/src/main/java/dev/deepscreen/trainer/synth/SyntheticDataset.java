@@ -6,6 +6,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.deepscreen.core.media.ClipWriter;
+import dev.deepscreen.core.media.FaceBlender;
 import dev.deepscreen.core.media.FaceBox;
 import dev.deepscreen.core.media.FacePhotos;
 import dev.deepscreen.trainer.Seeds;

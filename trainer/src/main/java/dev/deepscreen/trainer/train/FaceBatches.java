@@ -4,9 +4,9 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
 import dev.deepscreen.core.inference.FacePreprocessor;
+import dev.deepscreen.core.media.FaceBlender;
 import dev.deepscreen.core.media.FaceBox;
 import dev.deepscreen.trainer.Seeds;
-import dev.deepscreen.trainer.synth.FaceBlender;
 import java.nio.file.Path;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;

@@ -1,4 +1,4 @@
-package dev.deepscreen.trainer.synth;
+package dev.deepscreen.core.media;
 
 import static org.bytedeco.opencv.global.opencv_core.BORDER_REFLECT;
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
@@ -22,7 +22,6 @@ import static org.bytedeco.opencv.global.opencv_imgproc.getRotationMatrix2D;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
 
-import dev.deepscreen.core.media.FaceBox;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.indexer.DoubleIndexer;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -33,7 +32,8 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * Makes fake faces in a photo, in place, the two ways the synthetic data set uses.
+ * Makes fake faces in a photo, in place, the two ways the trainer's synthetic data set and the
+ * demo's sample clips use.
  *
  * <ul>
  *   <li><b>Self-blended image</b>, after Shiohara and Yamasaki (CVPR 2022): a copy of the face,
@@ -206,7 +206,8 @@ public final class FaceBlender {
     }
   }
 
-  static double uniform(SplittableRandom random, double from, double to) {
+  /** A number drawn uniformly from [from, to), for the callers' own jitter. */
+  public static double uniform(SplittableRandom random, double from, double to) {
     return from + (to - from) * random.nextDouble();
   }
 }
