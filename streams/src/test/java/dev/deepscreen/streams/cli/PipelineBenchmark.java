@@ -10,7 +10,7 @@ import dev.deepscreen.streams.embedded.CommittedTopicReader;
 import dev.deepscreen.streams.extract.ExtractConfig;
 import dev.deepscreen.core.inference.BuiltInEnsemble;
 import dev.deepscreen.core.inference.Ensemble;
-import dev.deepscreen.core.inference.TensorFlowOptions;
+import dev.deepscreen.core.inference.InferenceOptions;
 import dev.deepscreen.core.media.ClipWriter.Codec;
 import dev.deepscreen.core.media.SampleClips;
 import java.lang.management.ManagementFactory;
@@ -66,7 +66,7 @@ public final class PipelineBenchmark {
     List<double[]> results = new ArrayList<>();
     try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(work.resolve("stream"), videos, null,
         step -> { });
-        Ensemble ensemble = BuiltInEnsemble.load(TensorFlowOptions.CPU_DEFAULTS)) {
+        Ensemble ensemble = BuiltInEnsemble.load(InferenceOptions.CPU_DEFAULTS)) {
       Map<String, String> env = new HashMap<>();
       pipeline.clientSettings().forEach((name, value) ->
           env.put("DEEPSCREEN_" + name.toUpperCase(Locale.ROOT).replace('.', '_'), value));
