@@ -25,7 +25,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * is the same shared code for both). The engines take turns per batch size. Run by {@code
  * trainer/bench/engines.sh}. Not a test.
  *
- * <p>Arguments: seconds per measurement, device (cpu or gpu), batch sizes.
+ * <p>Arguments: seconds per measurement, device (cpu or gpu), intra-op threads of both engines
+ * (0: each engine's default), batch sizes.
  */
 public final class EngineBenchmark {
 
@@ -36,7 +37,8 @@ public final class EngineBenchmark {
     double seconds = Double.parseDouble(args[0]);
     InferenceOptions.Device device = InferenceOptions.Device.parse(args[1]);
     List<Integer> batches = new ArrayList<>();
-    for (int i = 2; i < args.length; i++) {
+    int threads = Integer.parseInt(args[2]);
+    for (int i = 3; i < args.length; i++) {
       batches.add(Integer.parseInt(args[i]));
     }
     Path work = Files.createTempDirectory("engines-");
@@ -61,7 +63,7 @@ public final class EngineBenchmark {
 
     List<Path> faces = List.of(Path.of(FIXTURES, "face-1.png"), Path.of(FIXTURES, "face-2.png"),
         Path.of(FIXTURES, "face-3.png"));
-    InferenceOptions options = InferenceOptions.of(device, 0, 0);
+    InferenceOptions options = InferenceOptions.of(device, threads, 0);
     System.out.printf(Locale.ROOT, "cores %d, %s, %.0f s per measurement%n",
         Runtime.getRuntime().availableProcessors(), options, seconds);
     try (Ensemble ensemble = Ensemble.load(folder, options)) {
