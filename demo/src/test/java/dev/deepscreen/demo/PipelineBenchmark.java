@@ -3,7 +3,7 @@ package dev.deepscreen.demo;
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.core.inference.BuiltInEnsemble;
 import dev.deepscreen.core.inference.Ensemble;
-import dev.deepscreen.core.inference.TensorFlowOptions;
+import dev.deepscreen.core.inference.InferenceOptions;
 import dev.deepscreen.core.media.ClipWriter.Codec;
 import dev.deepscreen.core.media.SampleClips;
 import dev.deepscreen.schemas.Topics;
@@ -68,7 +68,7 @@ public final class PipelineBenchmark {
     List<double[]> results = new ArrayList<>();
     try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(work.resolve("stream"), videos, null,
         step -> { });
-        Ensemble ensemble = BuiltInEnsemble.load(TensorFlowOptions.CPU_DEFAULTS)) {
+        Ensemble ensemble = BuiltInEnsemble.load(InferenceOptions.CPU_DEFAULTS)) {
       Map<String, String> env = new HashMap<>();
       pipeline.clientSettings().forEach((name, value) ->
           env.put("DEEPSCREEN_" + name.toUpperCase(Locale.ROOT).replace('.', '_'), value));

@@ -38,12 +38,12 @@ public final class BuiltInEnsemble {
    *
    * @throws ModelException if this build has none, or it does not load
    */
-  public static Ensemble load(TensorFlowOptions options) {
+  public static Ensemble load(InferenceOptions options) {
     return load(BuiltInEnsemble.class.getClassLoader(), options);
   }
 
   /** Loads the ensemble that {@code classes} finds at {@link #RESOURCE}. */
-  static Ensemble load(ClassLoader classes, TensorFlowOptions options) {
+  static Ensemble load(ClassLoader classes, InferenceOptions options) {
     URL manifest = manifest(classes);
     if (manifest == null) {
       throw new ModelException("This build has no built-in ensemble (" + RESOURCE + "/"

@@ -11,22 +11,25 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
+import org.tensorflow.TensorFlow;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 
 /**
- * One classifier of the ensemble: a TensorFlow SavedModel whose signature takes a batch of
- * normalised NHWC face images {@code [batch, size, size, 3]} of float32 and answers one logit
- * per face, {@code [batch]} or {@code [batch, 1]}. The signature is checked when the model is
- * loaded, so a wrong model fails at start-up with a message, not on the first face.
+ * One classifier of the ensemble run by TensorFlow: a SavedModel whose signature takes a batch of
+ * normalised NHWC face images {@code [batch, size, size, 3]} of float32 and answers a logit per
+ * face, {@code [batch]} or {@code [batch, 1]} (or what its {@link ScoreOutput} says). The
+ * signature is checked when the model is loaded, so a wrong model fails at start-up with a
+ * message, not on the first face.
  *
  * <p>Owns the model's native memory: close it. Sessions are thread-safe for running, and the
  * stream threads of a scoring stage share one model: {@link #close} waits for the calls in
  * flight to return before it frees the session, and a call after it is refused, so that no
  * thread ever runs a freed session.
  */
-public final class FaceModel implements AutoCloseable {
+public final class FaceModel implements FaceClassifier {
 
   private final String name;
   private final SavedModelBundle bundle;
@@ -34,18 +37,20 @@ public final class FaceModel implements AutoCloseable {
   private final String inputName;
   private final String outputName;
   private final int inputSize;
+  private final ScoreOutput output;
   /** Calls hold the read lock, close the write lock; {@code closed} is guarded by it. */
   private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean closed;
 
   private FaceModel(String name, SavedModelBundle bundle, SessionFunction function,
-      String inputName, String outputName, int inputSize) {
+      String inputName, String outputName, int inputSize, ScoreOutput output) {
     this.name = name;
     this.bundle = bundle;
     this.function = function;
     this.inputName = inputName;
     this.outputName = outputName;
     this.inputSize = inputSize;
+    this.output = output;
   }
 
   /**
@@ -62,16 +67,17 @@ public final class FaceModel implements AutoCloseable {
   public static FaceModel load(String name, Path directory, String signatureKey, String inputName,
       String outputName, int inputSize) {
     return load(name, directory, signatureKey, inputName, outputName, inputSize,
-        TensorFlowOptions.CPU_DEFAULTS);
+        ScoreOutput.LOGIT, InferenceOptions.CPU_DEFAULTS);
   }
 
   /**
-   * Loads and checks a SavedModel whose session runs with {@code options}.
+   * Loads and checks a SavedModel whose output means {@code output} and whose session runs with
+   * {@code options}.
    *
    * @throws ModelException naming the model and what does not match
    */
   public static FaceModel load(String name, Path directory, String signatureKey, String inputName,
-      String outputName, int inputSize, TensorFlowOptions options) {
+      String outputName, int inputSize, ScoreOutput output, InferenceOptions options) {
     if (!Files.isRegularFile(directory.resolve("saved_model.pb"))) {
       throw new ModelException("Model " + name + ": no SavedModel at " + directory
           + " (saved_model.pb is missing)");
@@ -90,8 +96,8 @@ public final class FaceModel implements AutoCloseable {
           .orElseThrow(() -> new ModelException("Model " + name + " has no signature '"
               + signatureKey + "'; it has " + bundle.signatures().stream().map(Signature::key)
               .toList()));
-      checkSignature(name, function.signature(), inputName, outputName, inputSize);
-      return new FaceModel(name, bundle, function, inputName, outputName, inputSize);
+      checkSignature(name, function.signature(), inputName, outputName, inputSize, output);
+      return new FaceModel(name, bundle, function, inputName, outputName, inputSize, output);
     } catch (RuntimeException e) {
       bundle.close();
       throw e;
@@ -99,7 +105,7 @@ public final class FaceModel implements AutoCloseable {
   }
 
   private static void checkSignature(String name, Signature signature, String inputName,
-      String outputName, int inputSize) {
+      String outputName, int inputSize, ScoreOutput kind) {
     Signature.TensorDescription input = signature.getInputs().get(inputName);
     if (input == null) {
       throw new ModelException("Model " + name + ": signature '" + signature.key()
@@ -116,11 +122,11 @@ public final class FaceModel implements AutoCloseable {
       throw new ModelException("Model " + name + ": signature '" + signature.key()
           + "' has no output '" + outputName + "'; it has " + signature.outputNames());
     }
-    boolean oneLogit = output.shape.numDimensions() == 1 || output.shape.numDimensions() == 2
-        && output.shape.size(1) == 1;
-    if (output.dataType != DataType.DT_FLOAT || !oneLogit) {
+    if (output.dataType != DataType.DT_FLOAT || output.shape.isUnknown()
+        || !kind.fits(output.shape.asArray())) {
       throw new ModelException("Model " + name + ": output '" + outputName + "' is "
-          + output.dataType + " " + output.shape + ", expected DT_FLOAT [batch] or [batch, 1]");
+          + output.dataType + " " + output.shape + ", expected DT_FLOAT " + kind.expectedShapes()
+          + (kind.kind() == ScoreOutput.Kind.LOGIT ? "" : " for output_kind " + kind));
     }
   }
 
@@ -136,35 +142,51 @@ public final class FaceModel implements AutoCloseable {
     return true;
   }
 
+  @Override
   public String name() {
     return name;
   }
 
+  @Override
   public int inputSize() {
     return inputSize;
   }
 
-  /**
-   * One logit per face of {@code images}, a {@code [batch, size, size, 3]} tensor the caller
-   * owns.
-   */
-  public float[] logits(TFloat32 images) {
+  @Override
+  public InputLayout layout() {
+    return InputLayout.NHWC;
+  }
+
+  @Override
+  public String engine() {
+    return "TensorFlow " + TensorFlow.version();
+  }
+
+  @Override
+  public float[] logits(FaceBatch faces) {
+    if (faces.size() != inputSize || faces.layout() != InputLayout.NHWC) {
+      throw new IllegalArgumentException("Model " + name + " takes NHWC faces of " + inputSize
+          + " pixels, not " + faces.layout() + " of " + faces.size());
+    }
     Lock call = lifecycle.readLock();
     call.lock();
     try {
       if (closed) {
         throw new IllegalStateException("Model " + name + " is closed");
       }
-      int batch = (int) images.shape().size(0);
-      try (Result result = function.call(Map.<String, Tensor>of(inputName, images))) {
-        Tensor output = result.get(outputName).orElseThrow(() -> new ModelException(
+      try (TFloat32 images = TFloat32.tensorOf(Shape.of(faces.shape()),
+          DataBuffers.of(faces.values(), true, false));
+          Result result = function.call(Map.<String, Tensor>of(inputName, images))) {
+        Tensor answer = result.get(outputName).orElseThrow(() -> new IllegalStateException(
             "Model " + name + " returned no '" + outputName + "'"));
-        TFloat32 logits = (TFloat32) output;
-        float[] values = new float[batch];
-        for (int i = 0; i < batch; i++) {
-          values[i] = logits.rank() == 1 ? logits.getFloat(i) : logits.getFloat(i, 0);
+        if (!(answer instanceof TFloat32 values) || answer.shape().numDimensions() == 0
+            || answer.shape().size(0) != faces.count() || !output.fits(answer.shape().asArray())) {
+          throw new IllegalStateException("Model " + name + " answered " + answer.dataType()
+              + " " + answer.shape() + " for " + faces.count() + " faces");
         }
-        return values;
+        float[] raw = new float[(int) values.size()];
+        values.copyTo(DataBuffers.of(raw, false, false));
+        return output.logits(raw, faces.count());
       }
     } finally {
       call.unlock();

@@ -14,7 +14,8 @@ import org.tensorflow.types.TFloat32;
  * scoring stage and the trainer. The crop (a BGR image) is brought to the model's square input
  * size by {@link FaceCropper#toSquare} when it has another size, converted to RGB, scaled to
  * [0, 1] and normalised per channel with the model's mean and standard deviation (ImageNet's in
- * the reference), and written into one slot of an NHWC float batch.
+ * the reference), and written into one slot of a batch: a {@link FaceBatch} in the model's
+ * layout for scoring, or an NHWC tensor for training.
  */
 public final class FacePreprocessor {
 
@@ -91,6 +92,18 @@ public final class FacePreprocessor {
   }
 
   /** Writes {@code bgr} as the normalised RGB image at position {@code index} of {@code batch}. */
+  public void write(Mat bgr, FaceBatch batch, int index) {
+    if (batch.size() != inputSize()) {
+      throw new IllegalArgumentException("A batch of " + batch.size() + " pixels for a model of "
+          + inputSize());
+    }
+    batch.put(index, toInput(bgr));
+  }
+
+  /**
+   * Writes {@code bgr} as the normalised RGB image at position {@code index} of {@code batch}, an
+   * NHWC tensor (the trainer's).
+   */
   public void write(Mat bgr, TFloat32 batch, int index) {
     batch.get(index).copyFrom(DataBuffers.of(toInput(bgr), true, false));
   }

@@ -26,7 +26,7 @@ class BuiltInEnsembleTest {
   @Test
   void fromInsideAJarItIsCopiedOutLoadedAndTheCopyDeleted() throws Exception {
     Path folder;
-    try (Ensemble fromFolder = BuiltInEnsemble.load(TensorFlowOptions.CPU_DEFAULTS)) {
+    try (Ensemble fromFolder = BuiltInEnsemble.load(InferenceOptions.CPU_DEFAULTS)) {
       folder = Path.of(BuiltInEnsemble.class.getClassLoader()
           .getResource(BuiltInEnsemble.RESOURCE).toURI());
       assertThat(fromFolder.version()).isNotBlank();
@@ -46,13 +46,13 @@ class BuiltInEnsembleTest {
     }
     long tempsBefore = ensembleCopies();
     try (URLClassLoader classes = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null);
-        Ensemble fromJar = BuiltInEnsemble.load(classes, TensorFlowOptions.CPU_DEFAULTS)) {
+        Ensemble fromJar = BuiltInEnsemble.load(classes, InferenceOptions.CPU_DEFAULTS)) {
       assertThat(fromJar.members()).isNotEmpty();
     }
     assertThat(ensembleCopies()).as("the temporary copy is deleted").isEqualTo(tempsBefore);
 
     try (URLClassLoader empty = new URLClassLoader(new URL[0], null)) {
-      assertThatThrownBy(() -> BuiltInEnsemble.load(empty, TensorFlowOptions.CPU_DEFAULTS))
+      assertThatThrownBy(() -> BuiltInEnsemble.load(empty, InferenceOptions.CPU_DEFAULTS))
           .isInstanceOf(ModelException.class)
           .hasMessageStartingWith("This build has no built-in ensemble");
     }

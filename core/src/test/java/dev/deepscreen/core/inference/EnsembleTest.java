@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.types.TFloat32;
 
 /** Ensembles of SavedModels the test exports, loaded from their manifest. */
 class EnsembleTest {
@@ -42,10 +40,8 @@ class EnsembleTest {
       assertThat(ensemble.version()).isEqualTo("2026.11.1");
       assertThat(ensemble.members()).extracting(m -> m.model().name()).containsExactly("a", "b");
       Ensemble.Member large = ensemble.members().get(1);
-      try (TFloat32 batch = TFloat32.tensorOf(Shape.of(1, 16, 16, 3))) {
-        batch.scalars().forEach(pixel -> pixel.setFloat(0.25f));
-        assertThat(large.model().logits(batch)[0]).isEqualTo(0.25f);
-      }
+      assertThat(large.model().logits(TinyModels.uniformBatch(large.model(), 0.25f))[0])
+          .isEqualTo(0.25f);
       assertThat(large.preprocessor().inputSize()).isEqualTo(16);
     }
   }
@@ -67,7 +63,7 @@ class EnsembleTest {
 
     manifest(model("a", "small", 8, "").replace("NHWC", "NCHW"));
     assertThatThrownBy(() -> Ensemble.load(dir))
-        .hasMessageEndingWith("model a: layout NCHW is not supported; use NHWC");
+        .hasMessageEndingWith("model a: layout NCHW is not supported for a SavedModel; use NHWC");
 
     manifest(model("a", "../small", 8, ""));
     assertThatThrownBy(() -> Ensemble.load(dir))
@@ -98,5 +94,88 @@ class EnsembleTest {
     assertThat(manifest.models().get(0).source())
         .isEqualTo(new EnsembleManifest.Source("final_111.pth", "ab12", "pytorch-legacy"));
     assertThat(manifest.models().get(1).source()).isNull();
+  }
+
+  private static String onnx(String name, String extra) {
+    return TinyModels.onnxEntry(name, name + ".onnx", 64, "NCHW", 1.0, extra);
+  }
+
+  @Test
+  void theFormatFieldsAreCheckedStrictlyAndSavedModelEntriesStayAsStrictAsBefore()
+      throws Exception {
+    manifest(model("a", "small", 8, ", \"format\": \"tflite\""));
+    assertThatThrownBy(() -> Ensemble.load(dir))
+        .hasMessageEndingWith("model a: format tflite is not supported; use savedmodel or onnx");
+
+    manifest(model("a", "small", 8, "").replace(", \"signature\": \"serving_default\"", ""));
+    assertThatThrownBy(() -> Ensemble.load(dir))
+        .hasMessageEndingWith("model a: a SavedModel needs 'signature'");
+
+    manifest(model("a", "small", 8, ", \"format\": \"savedmodel\"").replace(
+        ", \"output\": \"logit\"", ""));
+    assertThatThrownBy(() -> Ensemble.load(dir))
+        .hasMessageEndingWith("model a: a SavedModel needs 'output'");
+
+    manifest(onnx("r", ", \"signature\": \"serving_default\""));
+    assertThatThrownBy(() -> Ensemble.load(dir))
+        .hasMessageEndingWith("model r: an ONNX model has no signature; remove 'signature'");
+
+    manifest(onnx("r", "").replace("NCHW", "CHW"));
+    assertThatThrownBy(() -> Ensemble.load(dir))
+        .hasMessageEndingWith("model r: layout CHW is not supported; use NCHW or NHWC");
+
+    manifest(onnx("r", ", \"input\": \" \""));
+    assertThatThrownBy(() -> Ensemble.load(dir)).hasMessageEndingWith("model r: 'input' is"
+        + " empty; name the model's input or leave the field out when it has only one");
+
+    manifest(onnx("r", "").replace("r.onnx", "r.bin"));
+    assertThatThrownBy(() -> Ensemble.load(dir))
+        .hasMessageEndingWith("model r: path must name a .onnx file: r.bin");
+
+    manifest(onnx("r", ", \"output_kind\": \"softmax\""));
+    assertThatThrownBy(() -> Ensemble.load(dir)).hasMessageEndingWith("model r: output_kind"
+        + " softmax is not supported; use logit, probability or two_class_logits");
+
+    manifest(onnx("r", ", \"output_kind\": \"two_class_logits\""));
+    assertThatThrownBy(() -> Ensemble.load(dir)).hasMessageEndingWith("model r:"
+        + " two_class_logits needs fake_class, the index (0 or 1) of the fake class: null");
+
+    manifest(onnx("r", ", \"output_kind\": \"two_class_logits\", \"fake_class\": 2"));
+    assertThatThrownBy(() -> Ensemble.load(dir)).hasMessageEndingWith("model r:"
+        + " two_class_logits needs fake_class, the index (0 or 1) of the fake class: 2");
+
+    manifest(onnx("r", ", \"output_kind\": \"probability\", \"fake_class\": 1"));
+    assertThatThrownBy(() -> Ensemble.load(dir)).hasMessageEndingWith("model r: fake_class is"
+        + " only for output_kind two_class_logits");
+
+    manifest(onnx("r", ", \"fake_clas\": 1"));
+    assertThatThrownBy(() -> Ensemble.load(dir)).hasMessageContaining("is invalid")
+        .hasMessageContaining("fake_clas");
+  }
+
+  @Test
+  void aManifestWithoutTheNewFieldsReadsAsSavedModelsWithLogits() throws Exception {
+    manifest(model("a", "small", 8, ""));
+    EnsembleManifest.Model entry = EnsembleManifest.read(dir).models().get(0);
+    assertThat(entry.format()).isNull();
+    assertThat(entry.modelFormat()).isEqualTo(EnsembleManifest.ModelFormat.SAVEDMODEL);
+    assertThat(entry.scoreOutput()).isEqualTo(ScoreOutput.LOGIT);
+    assertThat(entry.inputLayout()).isEqualTo(InputLayout.NHWC);
+    // Written back, a SavedModel entry has exactly the fields it had.
+    String written = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(entry);
+    assertThat(written).doesNotContain("format").doesNotContain("output_kind")
+        .doesNotContain("fake_class").doesNotContain("modelFormat")
+        .doesNotContain("scoreOutput").contains("\"signature\":\"serving_default\"");
+  }
+
+  @Test
+  void anOnnxEntryMayLeaveItsNamesToTheModel() throws Exception {
+    manifest(onnx("r", ", \"output_kind\": \"two_class_logits\", \"fake_class\": 0"));
+    EnsembleManifest.Model entry = EnsembleManifest.read(dir).models().get(0);
+    assertThat(entry.modelFormat()).isEqualTo(EnsembleManifest.ModelFormat.ONNX);
+    assertThat(entry.input()).isNull();
+    assertThat(entry.output()).isNull();
+    assertThat(entry.inputLayout()).isEqualTo(InputLayout.NCHW);
+    assertThat(entry.scoreOutput()).isEqualTo(ScoreOutput.twoClass(0));
   }
 }

@@ -14,8 +14,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.types.TFloat32;
 
 /** A real TensorFlow session over a SavedModel this test exports with TensorFlow Java. */
 class FaceModelTest {
@@ -31,13 +29,8 @@ class FaceModelTest {
 
   @Test
   void logitsAgreeWithTheModelsFunctionComputedByHand() {
-    try (FaceModel face = FaceModel.load("tiny", model, "serving_default", "image", "logit", 8);
-        TFloat32 batch = TFloat32.tensorOf(Shape.of(3, 8, 8, 3))) {
-      for (int i = 0; i < 3; i++) {
-        float value = i * 0.25f;
-        batch.get(i).scalars().forEach(pixel -> pixel.setFloat(value));
-      }
-      float[] logits = face.logits(batch);
+    try (FaceModel face = FaceModel.load("tiny", model, "serving_default", "image", "logit", 8)) {
+      float[] logits = face.logits(TinyModels.uniformBatch(face, 0f, 0.25f, 0.5f));
       assertThat(logits).containsExactly(new float[] {-0.5f, 0.125f, 0.75f},
           org.assertj.core.data.Offset.offset(1e-6f));
     }
@@ -59,13 +52,31 @@ class FaceModelTest {
   }
 
   @Test
+  void aProbabilityOrTwoClassOutputNeedsItsShape() {
+    assertThatThrownBy(() -> FaceModel.load("tiny", model, "serving_default", "image", "logit",
+        8, ScoreOutput.twoClass(1), InferenceOptions.CPU_DEFAULTS))
+        .hasMessage("Model tiny: output 'logit' is DT_FLOAT [-1], expected DT_FLOAT [batch, 2]"
+            + " for output_kind two_class_logits (fake class 1)");
+  }
+
+  @Test
+  void aBatchOfAnotherSizeOrLayoutIsRefused() {
+    try (FaceModel face = FaceModel.load("tiny", model, "serving_default", "image", "logit", 8)) {
+      assertThatThrownBy(() -> face.logits(new FaceBatch(1, 8, InputLayout.NCHW)))
+          .hasMessage("Model tiny takes NHWC faces of 8 pixels, not NCHW of 8");
+      assertThat(face.layout()).isEqualTo(InputLayout.NHWC);
+      assertThat(face.heatmaps(face.newBatch(1))).isEmpty();
+    }
+  }
+
+  @Test
   void aClosedModelRefusesWork() {
     FaceModel face = FaceModel.load("tiny", model, "serving_default", "image", "logit", 8);
     face.close();
     face.close();
-    try (TFloat32 batch = TFloat32.tensorOf(Shape.of(1, 8, 8, 3))) {
-      assertThatThrownBy(() -> face.logits(batch)).isInstanceOf(IllegalStateException.class);
-    }
+    FaceBatch batch = face.newBatch(1);
+    assertThatThrownBy(() -> face.logits(batch)).isInstanceOf(IllegalStateException.class)
+        .hasMessage("Model tiny is closed");
   }
 
   @Test
@@ -78,22 +89,20 @@ class FaceModelTest {
     for (int t = 0; t < threads; t++) {
       workers.add(pool.submit(() -> {
         int calls = 0;
-        try (TFloat32 batch = TFloat32.tensorOf(Shape.of(2, 8, 8, 3))) {
-          batch.scalars().forEach(pixel -> pixel.setFloat(0.5f));
-          while (true) {
-            float[] logits;
-            try {
-              logits = face.logits(batch);
-            } catch (IllegalStateException e) {
-              assertThat(e).hasMessage("Model tiny is closed");
-              return calls;
-            }
-            // A call that returns ran on a live session: its answer is the model's.
-            assertThat(logits).containsExactly(new float[] {0.75f, 0.75f},
-                org.assertj.core.data.Offset.offset(1e-6f));
-            if (++calls == 20) {
-              running.countDown();
-            }
+        FaceBatch batch = TinyModels.uniformBatch(face, 0.5f, 0.5f);
+        while (true) {
+          float[] logits;
+          try {
+            logits = face.logits(batch);
+          } catch (IllegalStateException e) {
+            assertThat(e).hasMessage("Model tiny is closed");
+            return calls;
+          }
+          // A call that returns ran on a live session: its answer is the model's.
+          assertThat(logits).containsExactly(new float[] {0.75f, 0.75f},
+              org.assertj.core.data.Offset.offset(1e-6f));
+          if (++calls == 20) {
+            running.countDown();
           }
         }
       }));

@@ -60,6 +60,56 @@ public final class TinyModels {
     return directory;
   }
 
+  /** A batch for {@code model} whose face {@code i} has every value {@code values[i]}. */
+  public static FaceBatch uniformBatch(FaceClassifier model, float... values) {
+    FaceBatch batch = model.newBatch(values.length);
+    int size = model.inputSize();
+    for (int i = 0; i < values.length; i++) {
+      float[] face = new float[size * size * 3];
+      java.util.Arrays.fill(face, values[i]);
+      batch.put(i, face);
+    }
+    return batch;
+  }
+
+  /** The folder of the ONNX test models on the class path (this jar's, or the test classes'). */
+  public static final String ONNX = "/dev/deepscreen/core/inference/onnx/";
+
+  /** Copies the ONNX test file {@code name} into {@code dir}, as {@code target}. */
+  public static Path copyOnnx(String name, Path dir, String target) throws IOException {
+    try (java.io.InputStream in = TinyModels.class.getResourceAsStream(ONNX + name)) {
+      if (in == null) {
+        throw new IOException("No test resource " + ONNX + name);
+      }
+      Path file = dir.resolve(target);
+      java.nio.file.Files.createDirectories(file.getParent());
+      java.nio.file.Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return file;
+    }
+  }
+
+  /**
+   * The manifest entry of an ONNX model with ImageNet normalisation; {@code extra} is appended
+   * inside the entry (e.g. {@code , "output_kind": "probability"}).
+   */
+  public static String onnxEntry(String name, String path, int size, String layout,
+      double weight, String extra) {
+    return "{\"name\": \"" + name + "\", \"format\": \"onnx\", \"path\": \"" + path
+        + "\", \"input_size\": " + size + ", \"layout\": \"" + layout + "\","
+        + " \"mean\": [0.485, 0.456, 0.406], \"std\": [0.229, 0.224, 0.225], \"weight\": "
+        + weight + extra + "}";
+  }
+
+  /**
+   * The tiny two-class ONNX model (a narrow ResNet-18 shape, 64 px NCHW, class 1 fake) as a
+   * manifest entry; copies the file into {@code dir}.
+   */
+  public static String twoClassOnnx(Path dir, String name, double weight) throws IOException {
+    copyOnnx("tiny-two-class.onnx", dir, name + ".onnx");
+    return onnxEntry(name, name + ".onnx", 64, "NCHW", weight,
+        ", \"output_kind\": \"two_class_logits\", \"fake_class\": 1");
+  }
+
   /** One model entry of a manifest, with ImageNet normalisation and the default signature. */
   public static String manifestEntry(String name, String path, int size, double weight) {
     return "{\"name\": \"" + name + "\", \"path\": \"" + path + "\", \"input_size\": " + size

@@ -6,7 +6,9 @@ import dev.deepscreen.avro.ModelScore;
 import dev.deepscreen.avro.ScoreStatus;
 import dev.deepscreen.core.inference.Ensemble;
 import dev.deepscreen.core.inference.EnsembleManifest;
+import dev.deepscreen.core.inference.FaceBatch;
 import dev.deepscreen.core.inference.FacePreprocessor;
+import dev.deepscreen.core.inference.ScoreOutput;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,8 +17,6 @@ import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.types.TFloat32;
 
 /**
  * Scores a batch of face crops with every model of an ensemble: each crop is decoded once,
@@ -135,20 +135,18 @@ public final class FaceScorer {
 
   private float[] logits(int m, Mat[] images, List<Integer> indices) {
     Ensemble.Member member = ensemble.members().get(m);
-    int size = member.preprocessor().inputSize();
-    try (TFloat32 batch = TFloat32.tensorOf(Shape.of(indices.size(), size, size, 3))) {
-      for (int j = 0; j < indices.size(); j++) {
-        member.preprocessor().write(images[indices.get(j)], batch, j);
-      }
-      float[] logits = member.model().logits(batch);
-      for (float logit : logits) {
-        if (Float.isNaN(logit)) {
-          throw new IllegalStateException("Model " + member.spec().name()
-              + " answered NaN");
-        }
-      }
-      return logits;
+    FaceBatch batch = member.newBatch(indices.size());
+    for (int j = 0; j < indices.size(); j++) {
+      member.preprocessor().write(images[indices.get(j)], batch, j);
     }
+    float[] logits = member.model().logits(batch);
+    for (float logit : logits) {
+      if (Float.isNaN(logit)) {
+        throw new IllegalStateException("Model " + member.spec().name()
+            + " answered NaN");
+      }
+    }
+    return logits;
   }
 
   private IllegalStateException modelFailure(int m, RuntimeException cause) {
@@ -158,7 +156,7 @@ public final class FaceScorer {
 
   /** The logistic function, stable for large logits of either sign. */
   static double sigmoid(float logit) {
-    return logit >= 0 ? 1 / (1 + Math.exp(-logit)) : Math.exp(logit) / (1 + Math.exp(logit));
+    return ScoreOutput.probability(logit);
   }
 
   /** The face score record of {@code crop} for its outcome, as the stage writes it. */

@@ -4,9 +4,9 @@ import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.streams.app.StageRunner;
 import dev.deepscreen.core.inference.BuiltInEnsemble;
 import dev.deepscreen.core.inference.Ensemble;
+import dev.deepscreen.core.inference.InferenceOptions;
 import dev.deepscreen.core.inference.ModelException;
 import dev.deepscreen.core.inference.TensorFlowDevices;
-import dev.deepscreen.core.inference.TensorFlowOptions;
 import java.util.List;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
@@ -31,12 +31,13 @@ public final class ScoreApp {
 
   /**
    * Loads the configured ensemble (or the built-in one), after logging what TensorFlow runs on,
-   * so that a scorer deployed to a GPU node says at once whether it sees the GPU.
+   * and logs which engine runs each model where, so that a scorer deployed to a GPU node says at
+   * once whether it sees the GPU.
    *
    * @throws ConfigException if the ensemble cannot be loaded
    */
   public static Ensemble loadEnsemble(ScoreConfig config) {
-    TensorFlowOptions options = config.tensorFlowOptions();
+    InferenceOptions options = config.inferenceOptions();
     String source = config.ensembleDirectory().map(Object::toString)
         .orElse("built-in (" + BuiltInEnsemble.RESOURCE + ")");
     try {
@@ -44,7 +45,7 @@ public final class ScoreApp {
       List<TensorFlowDevices.Device> devices = TensorFlowDevices.list(options.configProto());
       devices.forEach(d -> LOG.info("TensorFlow device {} ({}{})", d.name(), d.type(),
           d.memoryBytes() > 0 ? ", " + d.memoryBytes() / (1 << 20) + " MiB" : ""));
-      if (options.device() == TensorFlowOptions.Device.GPU
+      if (options.device() == InferenceOptions.Device.GPU
           && devices.stream().noneMatch(d -> d.type().equals("GPU"))) {
         LOG.warn("score.device is gpu but TensorFlow sees no GPU: the models run on the CPU."
             + " Is the distribution built with -Pgpu, and are CUDA 12.5 and cuDNN 9 installed?");
@@ -53,7 +54,13 @@ public final class ScoreApp {
           .orElseGet(() -> BuiltInEnsemble.load(options));
       LOG.info("Ensemble {} from {}: {}", ensemble.version(), source, ensemble.members().stream()
           .map(m -> m.spec().name() + " (" + m.spec().inputSize() + "px, weight "
-              + m.spec().weight() + ")").toList());
+              + m.spec().weight() + ", " + m.model().engine() + ")").toList());
+      if (options.device() == InferenceOptions.Device.GPU) {
+        ensemble.members().stream().filter(m -> m.model().engine().contains("(CPU"))
+            .forEach(m -> LOG.warn("score.device is gpu but model {} runs on the CPU: {}. Is the"
+                + " distribution built with -Pgpu, and are CUDA 12 and cuDNN 9 installed?",
+                m.spec().name(), m.model().engine()));
+      }
       return ensemble;
     } catch (ModelException e) {
       throw new ConfigException(ScoreConfig.ENSEMBLE_DIR_CONFIG, source, e.getMessage());

@@ -2,7 +2,7 @@ package dev.deepscreen.streams.score;
 
 import dev.deepscreen.avro.Stage;
 import dev.deepscreen.streams.app.StageConfig;
-import dev.deepscreen.core.inference.TensorFlowOptions;
+import dev.deepscreen.core.inference.InferenceOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -17,7 +17,8 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The scoring stage's settings ({@code score.*}) on top of those every stage shares: which
- * ensemble to run, how crops are batched, and how TensorFlow runs.
+ * ensemble to run, how crops are batched, and how the engines (TensorFlow for SavedModels, ONNX
+ * Runtime for ONNX models) run.
  */
 public final class ScoreConfig extends StageConfig {
 
@@ -25,7 +26,7 @@ public final class ScoreConfig extends StageConfig {
 
   public static final String ENSEMBLE_DIR_CONFIG = "score.ensemble.dir";
   private static final String ENSEMBLE_DIR_DOC = "Directory holding ensemble.json and the"
-      + " SavedModels it names. Empty: the ensemble built into this distribution (a"
+      + " models it names (SavedModels and ONNX files). Empty: the ensemble built into this distribution (a"
       + " demonstration model, see the README).";
 
   public static final String BATCH_MAX_SIZE_CONFIG = "score.batch.max.size";
@@ -38,9 +39,11 @@ public final class ScoreConfig extends StageConfig {
       + " as it comes.";
 
   public static final String DEVICE_CONFIG = "score.device";
-  private static final String DEVICE_DOC = "cpu, or gpu to place the models on a GPU (needs the"
-      + " distribution built with the GPU natives, -Pgpu, and CUDA 12.5 with cuDNN 9 on the"
-      + " host). With gpu, GPU memory is taken as needed (memory growth).";
+  private static final String DEVICE_DOC = "cpu, or gpu to place the models on a GPU, for both"
+      + " engines (needs the distribution built with the GPU natives, -Pgpu, and on the host"
+      + " CUDA 12.5 with cuDNN 9 for TensorFlow, CUDA 12.x with cuDNN 9 for ONNX Runtime). With"
+      + " gpu, GPU memory is taken as needed (memory growth); a model whose engine finds no GPU"
+      + " runs on the CPU, and the stage logs it at start-up.";
 
   public static final String INTRA_OP_THREADS_CONFIG = "score.tf.intra.op.threads";
   private static final String INTRA_OP_THREADS_DOC = "TensorFlow threads inside one operation;"
@@ -49,6 +52,15 @@ public final class ScoreConfig extends StageConfig {
   public static final String INTER_OP_THREADS_CONFIG = "score.tf.inter.op.threads";
   private static final String INTER_OP_THREADS_DOC = "TensorFlow operations run in parallel;"
       + " 0 lets TensorFlow choose.";
+
+  public static final String ONNX_INTRA_OP_THREADS_CONFIG = "score.onnx.intra.op.threads";
+  private static final String ONNX_INTRA_OP_THREADS_DOC = "ONNX Runtime threads inside one"
+      + " operation, per ONNX model; 0 lets ONNX Runtime use one per physical core.";
+
+  public static final String ONNX_INTER_OP_THREADS_CONFIG = "score.onnx.inter.op.threads";
+  private static final String ONNX_INTER_OP_THREADS_DOC = "ONNX Runtime threads running"
+      + " operations in parallel, per ONNX model (used only by models run in parallel mode;"
+      + " sessions run sequentially); 0 lets ONNX Runtime choose.";
 
   public static final String LOG_DEVICE_PLACEMENT_CONFIG = "score.tf.log.device.placement";
   private static final String LOG_DEVICE_PLACEMENT_DOC = "Whether TensorFlow logs the device of"
@@ -66,6 +78,10 @@ public final class ScoreConfig extends StageConfig {
           INTRA_OP_THREADS_DOC)
       .define(INTER_OP_THREADS_CONFIG, Type.INT, 0, Range.between(0, 1024), Importance.LOW,
           INTER_OP_THREADS_DOC)
+      .define(ONNX_INTRA_OP_THREADS_CONFIG, Type.INT, 0, Range.between(0, 1024), Importance.LOW,
+          ONNX_INTRA_OP_THREADS_DOC)
+      .define(ONNX_INTER_OP_THREADS_CONFIG, Type.INT, 0, Range.between(0, 1024), Importance.LOW,
+          ONNX_INTER_OP_THREADS_DOC)
       .define(LOG_DEVICE_PLACEMENT_CONFIG, Type.BOOLEAN, false, Importance.LOW,
           LOG_DEVICE_PLACEMENT_DOC);
 
@@ -107,9 +123,13 @@ public final class ScoreConfig extends StageConfig {
     }
   }
 
-  public TensorFlowOptions tensorFlowOptions() {
-    return new TensorFlowOptions(TensorFlowOptions.Device.parse(getString(DEVICE_CONFIG)),
-        getInt(INTRA_OP_THREADS_CONFIG), getInt(INTER_OP_THREADS_CONFIG),
+  /** How both engines run the ensemble's models. */
+  public InferenceOptions inferenceOptions() {
+    return new InferenceOptions(InferenceOptions.Device.parse(getString(DEVICE_CONFIG)),
+        new InferenceOptions.Threads(getInt(INTRA_OP_THREADS_CONFIG),
+            getInt(INTER_OP_THREADS_CONFIG)),
+        new InferenceOptions.Threads(getInt(ONNX_INTRA_OP_THREADS_CONFIG),
+            getInt(ONNX_INTER_OP_THREADS_CONFIG)),
         getBoolean(LOG_DEVICE_PLACEMENT_CONFIG));
   }
 }

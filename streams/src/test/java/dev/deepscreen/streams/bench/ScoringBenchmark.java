@@ -9,8 +9,9 @@ import dev.deepscreen.streams.app.StageInstance;
 import dev.deepscreen.streams.embedded.CommittedTopicReader;
 import dev.deepscreen.core.inference.BuiltInEnsemble;
 import dev.deepscreen.core.inference.Ensemble;
+import dev.deepscreen.core.inference.FaceBatch;
 import dev.deepscreen.core.inference.FacePreprocessor;
-import dev.deepscreen.core.inference.TensorFlowOptions;
+import dev.deepscreen.core.inference.InferenceOptions;
 import dev.deepscreen.streams.score.FaceScorer;
 import dev.deepscreen.streams.score.ScoreApp;
 import dev.deepscreen.streams.score.ScoreConfig;
@@ -31,8 +32,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.types.TFloat32;
 
 /**
  * Crops per second of an ensemble at several batch sizes, two ways in the same run: a bare loop
@@ -72,38 +71,34 @@ public final class ScoringBenchmark {
   }
 
   private static Ensemble load(String source) {
-    return source.equals("builtin") ? BuiltInEnsemble.load(TensorFlowOptions.CPU_DEFAULTS)
+    return source.equals("builtin") ? BuiltInEnsemble.load(InferenceOptions.CPU_DEFAULTS)
         : Ensemble.load(Path.of(source));
   }
 
   /** Every model over one prepared batch, again and again: the ceiling for the stage. */
   private static double bareLoop(Ensemble ensemble, List<byte[]> faces, int batch,
       double seconds) {
-    List<TFloat32> inputs = new ArrayList<>();
-    try {
-      for (Ensemble.Member member : ensemble.members()) {
-        int size = member.preprocessor().inputSize();
-        TFloat32 input = TFloat32.tensorOf(Shape.of(batch, size, size, 3));
-        inputs.add(input);
-        for (int i = 0; i < batch; i++) {
-          try (Mat face = FacePreprocessor.decode(faces.get(i % faces.size()), size, size)) {
-            member.preprocessor().write(face, input, i);
-          }
+    List<FaceBatch> inputs = new ArrayList<>();
+    for (Ensemble.Member member : ensemble.members()) {
+      int size = member.preprocessor().inputSize();
+      FaceBatch input = member.newBatch(batch);
+      inputs.add(input);
+      for (int i = 0; i < batch; i++) {
+        try (Mat face = FacePreprocessor.decode(faces.get(i % faces.size()), size, size)) {
+          member.preprocessor().write(face, input, i);
         }
       }
-      for (int warmUp = 0; warmUp < 3; warmUp++) {
-        runAll(ensemble, inputs);
-      }
-      long start = System.nanoTime();
-      long runs = 0;
-      while (System.nanoTime() - start < seconds * 1e9 || runs < 3) {
-        runAll(ensemble, inputs);
-        runs++;
-      }
-      return runs * batch / ((System.nanoTime() - start) / 1e9);
-    } finally {
-      inputs.forEach(TFloat32::close);
     }
+    for (int warmUp = 0; warmUp < 3; warmUp++) {
+      runAll(ensemble, inputs);
+    }
+    long start = System.nanoTime();
+    long runs = 0;
+    while (System.nanoTime() - start < seconds * 1e9 || runs < 3) {
+      runAll(ensemble, inputs);
+      runs++;
+    }
+    return runs * batch / ((System.nanoTime() - start) / 1e9);
   }
 
   /**
@@ -130,7 +125,7 @@ public final class ScoringBenchmark {
     return runs * batch / ((System.nanoTime() - start) / 1e9);
   }
 
-  private static void runAll(Ensemble ensemble, List<TFloat32> inputs) {
+  private static void runAll(Ensemble ensemble, List<FaceBatch> inputs) {
     for (int m = 0; m < inputs.size(); m++) {
       ensemble.members().get(m).model().logits(inputs.get(m));
     }

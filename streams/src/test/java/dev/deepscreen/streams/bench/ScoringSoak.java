@@ -3,7 +3,7 @@ package dev.deepscreen.streams.bench;
 import dev.deepscreen.avro.FaceCrop;
 import dev.deepscreen.core.inference.BuiltInEnsemble;
 import dev.deepscreen.core.inference.Ensemble;
-import dev.deepscreen.core.inference.TensorFlowOptions;
+import dev.deepscreen.core.inference.InferenceOptions;
 import dev.deepscreen.streams.score.FaceScorer;
 import dev.deepscreen.streams.score.TestCrops;
 import java.nio.file.Files;
@@ -28,7 +28,7 @@ public final class ScoringSoak {
     int batch = Integer.parseInt(args[2]);
     long every = Long.parseLong(args[3]);
     try (Ensemble ensemble = args[0].equals("builtin")
-        ? BuiltInEnsemble.load(TensorFlowOptions.CPU_DEFAULTS) : Ensemble.load(Path.of(args[0]))) {
+        ? BuiltInEnsemble.load(InferenceOptions.CPU_DEFAULTS) : Ensemble.load(Path.of(args[0]))) {
       int size = ensemble.members().get(0).spec().inputSize();
       List<byte[]> faces = TestCrops.realFaces(size);
       List<FaceCrop> crops = new ArrayList<>();

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.deepscreen.avro.FaceCrop;
 import dev.deepscreen.core.inference.BuiltInEnsemble;
 import dev.deepscreen.core.inference.Ensemble;
-import dev.deepscreen.core.inference.TensorFlowOptions;
+import dev.deepscreen.core.inference.InferenceOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -17,7 +17,7 @@ class BuiltInEnsembleScoringTest {
   @Test
   void theBuiltInEnsembleLoadsAndScoresRealFaces() {
     assertThat(BuiltInEnsemble.available()).isTrue();
-    try (Ensemble ensemble = BuiltInEnsemble.load(TensorFlowOptions.CPU_DEFAULTS)) {
+    try (Ensemble ensemble = BuiltInEnsemble.load(InferenceOptions.CPU_DEFAULTS)) {
       assertThat(ensemble.version()).isNotBlank();
       assertThat(ensemble.members()).isNotEmpty();
       int size = ensemble.members().get(0).spec().inputSize();

@@ -9,6 +9,7 @@ import dev.deepscreen.avro.FaceScore;
 import dev.deepscreen.avro.ModelScore;
 import dev.deepscreen.avro.ScoreStatus;
 import dev.deepscreen.core.inference.Ensemble;
+import dev.deepscreen.core.inference.FaceBatch;
 import dev.deepscreen.core.inference.FacePreprocessor;
 import dev.deepscreen.core.inference.TinyModels;
 import java.nio.file.Files;
@@ -23,8 +24,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.types.TFloat32;
 
 /**
  * Batch scoring with real TensorFlow sessions over SavedModels the test exports, on crops cut
@@ -76,11 +75,10 @@ class FaceScorerTest {
     return crops;
   }
 
-  /** The probability of one crop under one model, run alone, straight through the SavedModel. */
+  /** The probability of one crop under one model, run alone, straight through the model. */
   private static double direct(Ensemble.Member member, byte[] jpeg) {
-    int size = member.preprocessor().inputSize();
-    try (Mat image = FacePreprocessor.decode(jpeg, CROP, CROP);
-        TFloat32 batch = TFloat32.tensorOf(Shape.of(1, size, size, 3))) {
+    try (Mat image = FacePreprocessor.decode(jpeg, CROP, CROP)) {
+      FaceBatch batch = member.newBatch(1);
       member.preprocessor().write(image, batch, 0);
       return 1 / (1 + Math.exp(-member.model().logits(batch)[0]));
     }

@@ -7,8 +7,8 @@ import dev.deepscreen.core.inference.Ensemble;
 import dev.deepscreen.streams.app.StageProcess;
 import dev.deepscreen.streams.app.StageRunner;
 import dev.deepscreen.streams.app.StopSignal;
+import dev.deepscreen.core.inference.InferenceOptions;
 import dev.deepscreen.core.inference.TensorFlowDevices;
-import dev.deepscreen.core.inference.TensorFlowOptions;
 import dev.deepscreen.core.inference.TinyModels;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -41,7 +41,7 @@ class ScoreAppTest {
     assertThat(config.batchMaxSize()).isEqualTo(32);
     assertThat(config.batchMaxWait()).isEqualTo(Duration.ofMillis(100));
     assertThat(config.ensembleDirectory()).isEmpty();
-    assertThat(config.tensorFlowOptions()).isEqualTo(TensorFlowOptions.CPU_DEFAULTS);
+    assertThat(config.inferenceOptions()).isEqualTo(InferenceOptions.CPU_DEFAULTS);
     assertThat(config.applicationId()).isEqualTo("deepscreen-score");
   }
 
@@ -75,14 +75,15 @@ class ScoreAppTest {
     settings.put(ScoreConfig.DEVICE_CONFIG, "gpu");
     settings.put(ScoreConfig.INTRA_OP_THREADS_CONFIG, "2");
     settings.put(ScoreConfig.INTER_OP_THREADS_CONFIG, "1");
+    settings.put(ScoreConfig.ONNX_INTRA_OP_THREADS_CONFIG, "3");
     settings.put(ScoreConfig.LOG_DEVICE_PLACEMENT_CONFIG, "true");
-    TensorFlowOptions options = new ScoreConfig(settings).tensorFlowOptions();
-    assertThat(options).isEqualTo(new TensorFlowOptions(TensorFlowOptions.Device.GPU, 2, 1,
-        true));
+    InferenceOptions options = new ScoreConfig(settings).inferenceOptions();
+    assertThat(options).isEqualTo(new InferenceOptions(InferenceOptions.Device.GPU,
+        new InferenceOptions.Threads(2, 1), new InferenceOptions.Threads(3, 0), true));
     assertThat(options.configProto().getGpuOptions().getAllowGrowth()).isTrue();
     assertThat(options.configProto().getIntraOpParallelismThreads()).isEqualTo(2);
     assertThat(options.configProto().getDeviceCountMap()).doesNotContainKey("GPU");
-    assertThat(TensorFlowOptions.CPU_DEFAULTS.configProto().getDeviceCountMap())
+    assertThat(InferenceOptions.CPU_DEFAULTS.configProto().getDeviceCountMap())
         .containsEntry("GPU", 0);
   }
 
@@ -96,12 +97,16 @@ class ScoreAppTest {
     settings.put(ScoreConfig.DEVICE_CONFIG, "tpu");
     assertThatThrownBy(() -> new ScoreConfig(settings)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("score.device");
+    settings.put(ScoreConfig.DEVICE_CONFIG, "cpu");
+    settings.put(ScoreConfig.ONNX_INTRA_OP_THREADS_CONFIG, "-1");
+    assertThatThrownBy(() -> new ScoreConfig(settings)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("score.onnx.intra.op.threads");
   }
 
   @Test
   void theCpuIsAlwaysAmongTheDevicesTensorFlowSees() {
     List<TensorFlowDevices.Device> devices =
-        TensorFlowDevices.list(TensorFlowOptions.CPU_DEFAULTS.configProto());
+        TensorFlowDevices.list(InferenceOptions.CPU_DEFAULTS.configProto());
     assertThat(devices).extracting(TensorFlowDevices.Device::type).contains("CPU")
         .doesNotContain("GPU");
     assertThat(devices.get(0).name()).endsWith("device:CPU:0");

@@ -12,8 +12,12 @@ import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.streams.app.PipelineMetric;
 import dev.deepscreen.core.inference.Ensemble;
+import dev.deepscreen.core.inference.FaceBatch;
+import dev.deepscreen.core.inference.FacePreprocessor;
+import dev.deepscreen.core.inference.ScoreOutput;
 import dev.deepscreen.core.inference.TinyModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.streams.KeyValue;
@@ -50,6 +55,8 @@ class ScoreTopologyTest {
   @TempDir
   static Path dir;
   private static Ensemble ensemble;
+  /** A SavedModel and an ONNX model (two-class logits, NCHW) in one ensemble. */
+  private static Ensemble mixed;
   private static List<byte[]> faces;
 
   private final String scope = "score-" + UUID.randomUUID();
@@ -68,15 +75,26 @@ class ScoreTopologyTest {
         TinyModels.manifestEntry("bright", "bright", CROP, 1),
         TinyModels.manifestEntry("dark", "dark", CROP, 1));
     ensemble = Ensemble.load(dir);
+    Path both = Files.createDirectories(dir.resolve("mixed"));
+    TinyModels.export(both.resolve("bright"), CROP, 2f, 0f);
+    TinyModels.writeManifest(both, "2026.11.21-mixed",
+        TinyModels.manifestEntry("bright", "bright", CROP, 1),
+        TinyModels.twoClassOnnx(both, "resnet", 2));
+    mixed = Ensemble.load(both);
     faces = TestCrops.realFaces(CROP);
   }
 
   @AfterAll
   static void close() {
     ensemble.close();
+    mixed.close();
   }
 
   private void start(int maxSize, long maxWaitMs) {
+    start(maxSize, maxWaitMs, ensemble);
+  }
+
+  private void start(int maxSize, long maxWaitMs, Ensemble models) {
     Map<String, Object> settings = new HashMap<>();
     settings.put("bootstrap.servers", "unused:9092");
     settings.put("schema.registry.url", "mock://" + scope);
@@ -85,7 +103,7 @@ class ScoreTopologyTest {
     ScoreConfig config = new ScoreConfig(settings);
     registry = InMemorySchemaRegistry.forScope(scope);
     StreamsBuilder builder = new StreamsBuilder();
-    ScoreTopology.build(builder, config, registry, ensemble, meters);
+    ScoreTopology.build(builder, config, registry, models, meters);
     Properties props = config.streamsProperties();
     driver = new TopologyTestDriver(builder.build(props), props, T0);
     crops = driver.createInputTopic(Topics.FACE_CROPS.name(),
@@ -155,6 +173,44 @@ class ScoreTopologyTest {
     }
     assertThat(out.stream().map(r -> r.value().getModelScores().get(0).getProbability())
         .distinct().count()).as("four different faces").isEqualTo(4);
+    assertThat(deadLetters.isEmpty()).isTrue();
+  }
+
+  /** One crop under one model, run alone, straight through the model. */
+  private static double direct(Ensemble.Member member, byte[] jpeg) {
+    try (Mat image = FacePreprocessor.decode(jpeg, CROP, CROP)) {
+      FaceBatch batch = member.newBatch(1);
+      member.preprocessor().write(image, batch, 0);
+      return ScoreOutput.probability(member.model().logits(batch)[0]);
+    }
+  }
+
+  @Test
+  void aMixedEnsembleOfASavedModelAndAnOnnxModelScoresInTheStage() {
+    start(3, 60_000, mixed);
+    UUID event = UUID.randomUUID();
+    for (int frame = 0; frame < 3; frame++) {
+      pipe(event, frame, faces.get(frame), 1_000 + frame);
+    }
+
+    List<TestRecord<String, FaceScore>> out = scores.readRecordsToList();
+    assertThat(out).hasSize(3);
+    for (int frame = 0; frame < 3; frame++) {
+      FaceScore score = out.get(frame).value();
+      assertThat(score.getStatus()).isEqualTo(ScoreStatus.OK);
+      assertThat(score.getEnsembleVersion()).isEqualTo("2026.11.21-mixed");
+      assertThat(score.getModelScores()).extracting(ModelScore::getModel)
+          .containsExactly("bright", "resnet");
+      assertThat(score.getModelScores()).extracting(ModelScore::getWeight)
+          .containsExactly(1.0, 2.0);
+      for (int m = 0; m < 2; m++) {
+        assertThat(score.getModelScores().get(m).getProbability()).as("frame %d model %d",
+            frame, m).isCloseTo(direct(mixed.members().get(m), faces.get(frame)),
+            org.assertj.core.api.Assertions.within(1e-6));
+      }
+    }
+    assertThat(out.stream().map(r -> r.value().getModelScores().get(1).getProbability())
+        .distinct().count()).as("the ONNX model tells the faces apart").isEqualTo(3);
     assertThat(deadLetters.isEmpty()).isTrue();
   }
 

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deepscreen.core.inference.Ensemble;
-import dev.deepscreen.core.inference.TensorFlowOptions;
+import dev.deepscreen.core.inference.FaceBatch;
+import dev.deepscreen.core.inference.InferenceOptions;
+import dev.deepscreen.core.inference.ScoreOutput;
 import dev.deepscreen.core.strategy.EnsembleModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,8 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.types.TFloat32;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,7 +43,8 @@ final class PredictCommand implements Callable<Integer> {
   int batchSize;
 
   @Option(names = "--threads", defaultValue = "0",
-      description = "TensorFlow threads, 0 for one per core (default: ${DEFAULT-VALUE}).")
+      description = "Threads per model call (TensorFlow and ONNX Runtime), 0 for one per core"
+          + " (default: ${DEFAULT-VALUE}).")
   int threads;
 
   @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Face images (JPEG, PNG...).")
@@ -58,7 +59,7 @@ final class PredictCommand implements Callable<Integer> {
     }
     boolean failed = false;
     try (Ensemble loaded = Ensemble.load(ensemble,
-        new TensorFlowOptions(TensorFlowOptions.Device.GPU, threads, 1, false))) {
+        InferenceOptions.of(InferenceOptions.Device.GPU, threads, 1))) {
       for (int start = 0; start < images.size(); start += batchSize) {
         List<Path> chunk = images.subList(start, Math.min(images.size(), start + batchSize));
         // One line per image, in the order given: an unreadable image's error in its place.
@@ -114,13 +115,11 @@ final class PredictCommand implements Callable<Integer> {
     float[][] logits = new float[members.size()][];
     for (int m = 0; m < members.size(); m++) {
       Ensemble.Member member = members.get(m);
-      int size = member.preprocessor().inputSize();
-      try (TFloat32 batch = TFloat32.tensorOf(Shape.of(faces.size(), size, size, 3))) {
-        for (int i = 0; i < faces.size(); i++) {
-          member.preprocessor().write(faces.get(i), batch, i);
-        }
-        logits[m] = member.model().logits(batch);
+      FaceBatch batch = member.newBatch(faces.size());
+      for (int i = 0; i < faces.size(); i++) {
+        member.preprocessor().write(faces.get(i), batch, i);
       }
+      logits[m] = member.model().logits(batch);
     }
     return logits;
   }
@@ -134,7 +133,7 @@ final class PredictCommand implements Callable<Integer> {
     double[] probabilities = new double[models.size()];
     for (int m = 0; m < models.size(); m++) {
       float logit = logits[m][index];
-      probabilities[m] = 1 / (1 + Math.exp(-logit));
+      probabilities[m] = ScoreOutput.probability(logit);
       perModel.addObject().put("name", models.get(m).name()).put("logit", logit)
           .put("probability", probabilities[m]);
     }

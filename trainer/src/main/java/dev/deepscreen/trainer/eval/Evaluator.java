@@ -4,6 +4,8 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
 import dev.deepscreen.core.inference.Ensemble;
+import dev.deepscreen.core.inference.FaceBatch;
+import dev.deepscreen.core.inference.ScoreOutput;
 import dev.deepscreen.core.strategy.EnsembleModel;
 import dev.deepscreen.core.strategy.EnsembleStrategy;
 import dev.deepscreen.core.strategy.Face;
@@ -14,8 +16,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.types.TFloat32;
 
 /**
  * Scores a data set's faces with an exported ensemble exactly as the scoring stage does (the
@@ -64,21 +64,19 @@ public final class Evaluator {
         double[][] probabilities = new double[chunk.size()][models.size()];
         for (int m = 0; m < models.size(); m++) {
           Ensemble.Member member = ensemble.members().get(m);
-          int size = member.preprocessor().inputSize();
-          try (TFloat32 batch = TFloat32.tensorOf(Shape.of(chunk.size(), size, size, 3))) {
-            for (int i = 0; i < chunk.size(); i++) {
-              try (Mat crop = imread(entry.file(chunk.get(i)).toString(), IMREAD_COLOR)) {
-                if (crop.empty()) {
-                  throw new IllegalStateException("Cannot read the face crop "
-                      + entry.file(chunk.get(i)));
-                }
-                member.preprocessor().write(crop, batch, i);
+          FaceBatch batch = member.newBatch(chunk.size());
+          for (int i = 0; i < chunk.size(); i++) {
+            try (Mat crop = imread(entry.file(chunk.get(i)).toString(), IMREAD_COLOR)) {
+              if (crop.empty()) {
+                throw new IllegalStateException("Cannot read the face crop "
+                    + entry.file(chunk.get(i)));
               }
+              member.preprocessor().write(crop, batch, i);
             }
-            float[] logits = member.model().logits(batch);
-            for (int i = 0; i < logits.length; i++) {
-              probabilities[i][m] = 1 / (1 + Math.exp(-logits[i]));
-            }
+          }
+          float[] logits = member.model().logits(batch);
+          for (int i = 0; i < logits.length; i++) {
+            probabilities[i][m] = ScoreOutput.probability(logits[i]);
           }
         }
         for (int i = 0; i < chunk.size(); i++) {

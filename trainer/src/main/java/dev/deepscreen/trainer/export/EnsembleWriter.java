@@ -87,8 +87,8 @@ public final class EnsembleWriter {
       for (Member member : members) {
         ModelExporter.export(member.architecture(), member.inputSize(),
             member.parameters().read(), staging.resolve(member.name()));
-        models.add(new EnsembleManifest.Model(member.name(), member.name(),
-            member.inputSize(), "NHWC", FacePreprocessor.IMAGENET_MEAN.clone(),
+        models.add(EnsembleManifest.Model.savedModel(member.name(), member.name(),
+            member.inputSize(), FacePreprocessor.IMAGENET_MEAN.clone(),
             FacePreprocessor.IMAGENET_STD.clone(), ModelExporter.SERVING_SIGNATURE,
             ModelExporter.INPUT, ModelExporter.LOGIT, member.weight(), member.source()));
       }

@@ -1,13 +1,14 @@
 package dev.deepscreen.trainer.train;
 
 import dev.deepscreen.core.inference.Ensemble;
-import dev.deepscreen.core.inference.TensorFlowOptions;
+import dev.deepscreen.core.inference.FaceBatch;
+import dev.deepscreen.core.inference.InferenceOptions;
+import dev.deepscreen.core.inference.ScoreOutput;
 import dev.deepscreen.core.strategy.EnsembleModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -31,7 +32,7 @@ public final class Teacher implements AutoCloseable {
   /**
    * Loads the teacher of {@code distillation}.
    *
-   * @param threads TensorFlow's intra-op threads (0: one per core)
+   * @param threads the engines' intra-op threads (0: one per core)
    * @throws IllegalArgumentException if the folder does not exist
    * @throws dev.deepscreen.core.inference.ModelException if its manifest or a model is bad
    */
@@ -43,8 +44,8 @@ public final class Teacher implements AutoCloseable {
     }
     // GPU here means "may use one": sessions see a GPU when the natives and the machine have
     // one, like the training graph's, and run on the CPU otherwise.
-    return new Teacher(Ensemble.load(folder, new TensorFlowOptions(
-        TensorFlowOptions.Device.GPU, threads, 1, false)), distillation.temperature());
+    return new Teacher(Ensemble.load(folder, InferenceOptions.of(InferenceOptions.Device.GPU,
+        threads, 1)), distillation.temperature());
   }
 
   /** The teacher's version and models, for the log. */
@@ -65,28 +66,22 @@ public final class Teacher implements AutoCloseable {
     return (float) (1 / (1 + Math.exp(-logit)));
   }
 
-  /** One batch of faces at each teacher model's input. Close it. */
-  public final class Inputs implements AutoCloseable {
-    private final TFloat32[] tensors;
+  /** One batch of faces at each teacher model's input, in its size and layout. */
+  public final class Inputs {
+    private final FaceBatch[] batches;
 
     private Inputs(int count) {
       List<Ensemble.Member> members = ensemble.members();
-      tensors = new TFloat32[members.size()];
-      try {
-        for (int m = 0; m < tensors.length; m++) {
-          int size = members.get(m).preprocessor().inputSize();
-          tensors[m] = TFloat32.tensorOf(Shape.of(count, size, size, 3));
-        }
-      } catch (RuntimeException e) {
-        close();
-        throw e;
+      batches = new FaceBatch[members.size()];
+      for (int m = 0; m < batches.length; m++) {
+        batches[m] = members.get(m).newBatch(count);
       }
     }
 
     /** Writes face {@code index} (a BGR crop as the student gets it) into every model's input. */
     public void add(int index, Mat face) {
-      for (int m = 0; m < tensors.length; m++) {
-        ensemble.members().get(m).preprocessor().write(face, tensors[m], index);
+      for (int m = 0; m < batches.length; m++) {
+        ensemble.members().get(m).preprocessor().write(face, batches[m], index);
       }
     }
 
@@ -95,16 +90,16 @@ public final class Teacher implements AutoCloseable {
      * weights as the aggregation weighs the models, through the temperature.
      */
     public TFloat32 softTargets() {
-      int count = (int) tensors[0].shape().size(0);
-      double[][] probabilities = new double[count][tensors.length];
-      for (int m = 0; m < tensors.length; m++) {
-        float[] logits = ensemble.members().get(m).model().logits(tensors[m]);
+      int count = batches[0].count();
+      double[][] probabilities = new double[count][batches.length];
+      for (int m = 0; m < batches.length; m++) {
+        float[] logits = ensemble.members().get(m).model().logits(batches[m]);
         for (int i = 0; i < count; i++) {
           if (Float.isNaN(logits[i])) {
             throw new IllegalStateException("The teacher's model "
                 + ensemble.members().get(m).spec().name() + " gave NaN on a training face");
           }
-          probabilities[i][m] = 1 / (1 + Math.exp(-logits[i]));
+          probabilities[i][m] = ScoreOutput.probability(logits[i]);
         }
       }
       List<EnsembleModel> models = ensemble.models();
@@ -116,14 +111,6 @@ public final class Teacher implements AutoCloseable {
       return TFloat32.vectorOf(targets);
     }
 
-    @Override
-    public void close() {
-      for (TFloat32 tensor : tensors) {
-        if (tensor != null) {
-          tensor.close();
-        }
-      }
-    }
   }
 
   @Override

@@ -280,14 +280,13 @@ public final class Trainer {
       return new Batch(batches.images(samples, settings.seed(), epoch, from),
           FaceBatches.targets(samples), null);
     }
-    try (Teacher.Inputs inputs = teacher.inputs(samples.size())) {
-      TFloat32 images = batches.images(samples, settings.seed(), epoch, from, inputs);
-      try {
-        return new Batch(images, FaceBatches.targets(samples), inputs.softTargets());
-      } catch (RuntimeException e) {
-        images.close();
-        throw e;
-      }
+    Teacher.Inputs inputs = teacher.inputs(samples.size());
+    TFloat32 images = batches.images(samples, settings.seed(), epoch, from, inputs);
+    try {
+      return new Batch(images, FaceBatches.targets(samples), inputs.softTargets());
+    } catch (RuntimeException e) {
+      images.close();
+      throw e;
     }
   }
 

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deepscreen.core.inference.Ensemble;
+import dev.deepscreen.core.inference.TinyModels;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -87,6 +90,19 @@ class TrainerCliTest {
     assertThat(dir.resolve("report/roc.png")).isRegularFile();
     assertThat(dir.resolve("report/videos.csv")).content()
         .contains("sample3-face0-clip0-swap.mp4,FAKE,");
+
+    // The exported SavedModel and an ONNX model (two-class logits, NCHW) in one ensemble.
+    ObjectNode manifest = (ObjectNode) new ObjectMapper().readTree(
+        Path.of(ensemble, "ensemble.json").toFile());
+    ((ArrayNode) manifest.get("models")).add(new ObjectMapper().readTree(
+        TinyModels.twoClassOnnx(Path.of(ensemble), "resnet", 1.0)));
+    new ObjectMapper().writeValue(Path.of(ensemble, "ensemble.json").toFile(), manifest);
+    assertThat(run("evaluate", "--ensemble", ensemble, "--cache", cache, "--out",
+        dir.resolve("mixed").toString())).as(err.toString()).isZero();
+    JsonNode mixed = new ObjectMapper().readTree(dir.resolve("mixed/report.json").toFile());
+    assertThat(mixed.get("models")).extracting(m -> m.get("name").asText())
+        .containsExactly("small-fold0", "resnet");
+    assertThat(mixed.at("/videos/metrics/count").asInt()).isEqualTo(9);
   }
 
   @Test

@@ -3,14 +3,13 @@ package dev.deepscreen.trainer.export;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.deepscreen.core.inference.Ensemble;
+import dev.deepscreen.core.inference.FaceBatch;
 import dev.deepscreen.core.media.FaceBox;
 import dev.deepscreen.core.media.FaceCropper;
 import dev.deepscreen.core.media.FacePhotos;
 import java.nio.file.Path;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.types.TFloat32;
 
 /** The committed default ensemble loads with the scorer's loader and scores real face crops. */
 class DefaultEnsembleTest {
@@ -23,10 +22,9 @@ class DefaultEnsembleTest {
     try (Ensemble ensemble = Ensemble.load(DEFAULT)) {
       assertThat(ensemble.version()).startsWith("demo-synth-");
       Ensemble.Member member = ensemble.members().get(0);
-      int size = member.preprocessor().inputSize();
       FaceCropper cropper = new FaceCropper(380, 0.3);
-      try (Mat photo = FacePhotos.read("sample1.jpg");
-          TFloat32 batch = TFloat32.tensorOf(Shape.of(3, size, size, 3))) {
+      FaceBatch batch = member.newBatch(3);
+      try (Mat photo = FacePhotos.read("sample1.jpg")) {
         int i = 0;
         for (FaceBox face : FacePhotos.labelledFaces().get("sample1.jpg")) {
           try (Mat crop = cropper.crop(photo, face)) {

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.deepscreen.core.inference.Ensemble;
 import dev.deepscreen.core.inference.EnsembleManifest;
+import dev.deepscreen.core.inference.FaceBatch;
 import dev.deepscreen.trainer.train.Checkpoints;
 import dev.deepscreen.trainer.train.Optimizer;
 import dev.deepscreen.trainer.train.TrainingGraph;
 import dev.deepscreen.trainer.train.TrainingSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -76,7 +78,13 @@ class ExportParityTest {
     });
     try (Ensemble ensemble = Ensemble.load(dir.resolve("ensemble"));
         TFloat32 probe = images(100, 6)) {
-      float[] served = ensemble.members().get(0).model().logits(probe);
+      FaceBatch faces = ensemble.members().get(0).newBatch(6);
+      float[] pixels = new float[6 * SIZE * SIZE * 3];
+      probe.copyTo(DataBuffers.of(pixels, false, false));
+      for (int i = 0; i < 6; i++) {
+        faces.put(i, Arrays.copyOfRange(pixels, i * SIZE * SIZE * 3, (i + 1) * SIZE * SIZE * 3));
+      }
+      float[] served = ensemble.members().get(0).model().logits(faces);
       assertThat(served).hasSize(6);
       for (int i = 0; i < served.length; i++) {
         assertThat(served[i]).isCloseTo(trainedLogits[i], org.assertj.core.data.Offset.offset(

@@ -95,8 +95,8 @@ class DistillationTest {
     double[][] bgr = {{230, 200, 180}, {10, 60, 250}};
     float temperature = 3;
 
-    try (Teacher teacher = Teacher.load(new Distillation(dir.toString(), 0.5f, temperature), 1);
-        Teacher.Inputs inputs = teacher.inputs(2)) {
+    try (Teacher teacher = Teacher.load(new Distillation(dir.toString(), 0.5f, temperature), 1)) {
+      Teacher.Inputs inputs = teacher.inputs(2);
       assertThat(teacher.describe()).isEqualTo("teacher.1 (bright, dark)");
       for (int i = 0; i < bgr.length; i++) {
         // A 20x20 face: resized to 16 for one model and to 24 for the other.

@@ -1,0 +1,127 @@
+package dev.deepscreen.core.inference;
+
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.util.Locale;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GPUOptions;
+
+/**
+ * How the engines run the models of an ensemble: on which kind of device, and with how many
+ * threads. One device setting serves both engines.
+ *
+ * <p>{@link Device#CPU} hides every GPU from TensorFlow and gives ONNX Runtime only its CPU
+ * provider, so a scorer built with the GPU natives can still be pinned to the CPU. {@link
+ * Device#GPU} lets TensorFlow place operations on the GPU (falling back to the CPU for
+ * operations without a GPU kernel) with memory growth, so that a scorer takes GPU memory as its
+ * batches need it and several processes can share one GPU; and gives ONNX Runtime the CUDA
+ * execution provider first (its arena also grows as needed), its CPU provider taking the rest.
+ * Where the build or the machine has no CUDA, both engines run on the CPU, and each model says so
+ * in {@link FaceClassifier#engine()}.
+ *
+ * @param device where models run
+ * @param tensorFlowThreads TensorFlow's thread pools
+ * @param onnxThreads ONNX Runtime's thread pools (inter-op threads only matter to models run in
+ *     parallel mode; sessions run sequentially)
+ * @param logDevicePlacement whether TensorFlow logs the device of every operation when a graph
+ *     is first run (verbose; for checking that a model really runs on the GPU)
+ */
+public record InferenceOptions(Device device, Threads tensorFlowThreads, Threads onnxThreads,
+    boolean logDevicePlacement) {
+
+  /** The kind of device sessions use. */
+  public enum Device {
+    CPU, GPU;
+
+    /** Parses {@code cpu} or {@code gpu}, in any case. */
+    public static Device parse(String name) {
+      return valueOf(name.trim().toUpperCase(Locale.ROOT));
+    }
+  }
+
+  /**
+   * An engine's thread pools.
+   *
+   * @param intraOp threads inside one operation (a convolution); 0 lets the engine choose (one
+   *     per core)
+   * @param interOp operations run in parallel; 0 lets the engine choose
+   */
+  public record Threads(int intraOp, int interOp) {
+    /** The engine's own choice for both. */
+    public static final Threads AUTO = new Threads(0, 0);
+
+    public Threads {
+      if (intraOp < 0 || interOp < 0) {
+        throw new IllegalArgumentException("thread counts must be 0 (the engine's choice) or"
+            + " more");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "intra-op threads=" + (intraOp == 0 ? "auto" : intraOp)
+          + ", inter-op threads=" + (interOp == 0 ? "auto" : interOp);
+    }
+  }
+
+  /** The engines' defaults on the CPU. */
+  public static final InferenceOptions CPU_DEFAULTS = new InferenceOptions(Device.CPU,
+      Threads.AUTO, Threads.AUTO, false);
+
+  public InferenceOptions {
+    if (device == null || tensorFlowThreads == null || onnxThreads == null) {
+      throw new IllegalArgumentException("device and thread counts are required");
+    }
+  }
+
+  /** The same thread counts for both engines. */
+  public static InferenceOptions of(Device device, int intraOpThreads, int interOpThreads) {
+    Threads threads = new Threads(intraOpThreads, interOpThreads);
+    return new InferenceOptions(device, threads, threads, false);
+  }
+
+  /** TensorFlow's session configuration for these options. */
+  public ConfigProto configProto() {
+    ConfigProto.Builder config = ConfigProto.newBuilder()
+        .setIntraOpParallelismThreads(tensorFlowThreads.intraOp())
+        .setInterOpParallelismThreads(tensorFlowThreads.interOp())
+        .setLogDevicePlacement(logDevicePlacement)
+        .setAllowSoftPlacement(true);
+    if (device == Device.CPU) {
+      config.putDeviceCount("GPU", 0);
+    } else {
+      config.setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true));
+    }
+    return config.build();
+  }
+
+  /**
+   * ONNX Runtime's session options for these options, without an execution provider (the ONNX
+   * engine adds CUDA where {@link #device} asks for it and the build has it); the caller closes
+   * them once the session is made.
+   */
+  public OrtSession.SessionOptions onnxSessionOptions() throws OrtException {
+    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+    try {
+      if (onnxThreads.intraOp() > 0) {
+        options.setIntraOpNumThreads(onnxThreads.intraOp());
+      }
+      if (onnxThreads.interOp() > 0) {
+        options.setInterOpNumThreads(onnxThreads.interOp());
+      }
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      return options;
+    } catch (OrtException | RuntimeException e) {
+      options.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "device=" + device.name().toLowerCase(Locale.ROOT)
+        + (device == Device.GPU ? " (memory growth on)" : "")
+        + ", TensorFlow " + tensorFlowThreads + ", ONNX Runtime " + onnxThreads
+        + ", log device placement=" + logDevicePlacement;
+  }
+}
