@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.kafka.common.config.ConfigException;
@@ -45,22 +46,33 @@ public final class DeprecatedNames {
    * @throws ConfigException when an old name and its new name have different values
    */
   public <V> Map<String, V> apply(Map<String, V> props) {
+    conflicts(props).values().stream().findFirst().ifPresent(message -> {
+      throw new ConfigException(message);
+    });
     Map<String, V> result = new HashMap<>(props);
     renamed.forEach((old, current) -> {
       if (!props.containsKey(old)) {
         return;
       }
-      V value = result.remove(old);
-      if (props.containsKey(current) && !Objects.equals(props.get(current), value)) {
-        throw new ConfigException(old + " is the old name of " + current + " and both are set"
-            + " to different values: set only " + current);
-      }
-      result.put(current, value);
+      result.put(current, result.remove(old));
       if (warned.add(old)) {
         warn.accept("Setting " + old + " is deprecated and will be removed: use " + current
             + " instead");
       }
     });
     return result;
+  }
+
+  /** For each new name set also under its old name to another value, the message saying so. */
+  public Map<String, String> conflicts(Map<String, ?> props) {
+    Map<String, String> conflicts = new TreeMap<>();
+    renamed.forEach((old, current) -> {
+      if (props.containsKey(old) && props.containsKey(current)
+          && !Objects.equals(props.get(old), props.get(current))) {
+        conflicts.put(current, old + " is the old name of " + current + " and both are set to"
+            + " different values: set only " + current);
+      }
+    });
+    return conflicts;
   }
 }

@@ -87,13 +87,15 @@ public final class S3ClientConfig {
     return order;
   }
 
+  /** A setting that is invalid together with others, with the message a user can act on. */
+  public record Problem(String name, String message) {}
+
   /**
    * The rule that ties the settings together: both keys or neither.
    *
    * @return the setting to blame and the message, or empty when the keys are fine
    */
-  public static Optional<ConfigException> credentialsProblem(AbstractConfig config,
-      String prefix) {
+  public static Optional<Problem> credentialsProblem(AbstractConfig config, String prefix) {
     String accessKey = prefix + ACCESS_KEY;
     String secretKey = prefix + SECRET_KEY;
     boolean access = config.getPassword(accessKey) != null;
@@ -101,15 +103,14 @@ public final class S3ClientConfig {
     if (access == secret) {
       return Optional.empty();
     }
-    return Optional.of(new ConfigException(access ? secretKey : accessKey, "[hidden]",
-        "set both " + accessKey + " and " + secretKey + ", or neither to use the AWS default"
-            + " credentials chain"));
+    return Optional.of(new Problem(access ? secretKey : accessKey, "set both " + accessKey
+        + " and " + secretKey + ", or neither to use the AWS default credentials chain"));
   }
 
   /** The client settings a config holds under {@code prefix}, without a timeout. */
   public static S3ClientSettings settings(AbstractConfig config, String prefix) {
-    credentialsProblem(config, prefix).ifPresent(e -> {
-      throw e;
+    credentialsProblem(config, prefix).ifPresent(p -> {
+      throw new ConfigException(p.name(), "[hidden]", p.message());
     });
     Password accessKey = config.getPassword(prefix + ACCESS_KEY);
     Password secretKey = config.getPassword(prefix + SECRET_KEY);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
+import dev.deepscreen.s3.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 
 class DeprecatedNamesTest {

@@ -74,6 +74,14 @@ class S3ClientConfigTest {
   }
 
   @Test
+  void settingsNeedBothKeysOrNeither() {
+    assertThatThrownBy(() -> new S3ClientSettings("us-east-1", null, false, "key", null,
+        Checksum.WHEN_SUPPORTED, 3, Duration.ZERO, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("set both the access key id and the secret, or neither");
+  }
+
+  @Test
   void theSecretIsNotPrinted() {
     assertThat(new S3ClientSettings("us-east-1", null, false, "AKIA", "very-secret",
         Checksum.WHEN_SUPPORTED, 3, Duration.ZERO, null).toString())

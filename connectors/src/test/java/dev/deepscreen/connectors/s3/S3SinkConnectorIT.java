@@ -157,7 +157,7 @@ class S3SinkConnectorIT {
     try (S3ProxyServer own = S3ProxyServer.start(s3Data)) {
       own.createBucket("outage");
       Map<String, String> config = env.config(topic, "outage", "flush.size", "5", "tasks.max",
-          "1", "partitioner", "kafka", "store.url", own.endpoint().toString(),
+          "1", "partitioner", "kafka", "s3.endpoint", own.endpoint().toString(),
           "s3.bucket.name", "outage", "s3.retries", "1", "s3.retry.backoff.ms", "100");
       rest().putConnector("outage-sink", config);
       Map<Integer, List<Verdict>> sent = new HashMap<>();
@@ -242,27 +242,37 @@ class S3SinkConnectorIT {
     assertThat(plugins.findValuesAsText("class"))
         .contains(S3SinkConnector.class.getName());
 
-    Map<String, String> singleField = env.config("verdicts", "invalid", "store.url",
+    Map<String, String> singleField = env.config("verdicts", "invalid", "s3.endpoint",
         "s3://bucket", "flush.size", "0", "format", "parquet");
     assertThat(validationErrors(singleField)).containsOnly(
-        Map.entry("store.url", List.of("Invalid value s3://bucket for configuration store.url:"
-            + " must be an http(s)://host[:port] URL, or empty for AWS S3")),
+        Map.entry("s3.endpoint", List.of("Invalid value s3://bucket for configuration"
+            + " s3.endpoint: must be an http(s)://host[:port] URL, or empty for AWS S3")),
         Map.entry("flush.size", List.of("Invalid value 0 for configuration flush.size: Value"
             + " must be at least 1")),
         Map.entry("format", List.of("Invalid value parquet for configuration format: must be"
             + " one of avro, json")));
 
     Map<String, String> crossField = env.config("verdicts", "invalid", "partitioner", "field");
-    crossField.remove("aws.secret.access.key");
+    crossField.remove("s3.secret.access.key");
     assertThat(validationErrors(crossField)).containsOnly(
         Map.entry("partition.field.name", List.of("partition.field.name: must be set when"
             + " partitioner is field")),
-        Map.entry("aws.secret.access.key", List.of("aws.secret.access.key: aws.access.key.id"
-            + " and aws.secret.access.key must be set together")));
+        Map.entry("s3.secret.access.key", List.of("s3.secret.access.key: set both"
+            + " s3.access.key.id and s3.secret.access.key, or neither to use the AWS default"
+            + " credentials chain")));
+
+    // A setting's old name works (it is checked as the new one), unless both disagree.
+    Map<String, String> oldName = env.config("verdicts", "invalid");
+    oldName.put("store.url", oldName.remove("s3.endpoint"));
+    assertThat(validationErrors(oldName)).isEmpty();
+    oldName.put("s3.endpoint", "http://elsewhere:9000");
+    assertThat(validationErrors(oldName)).containsOnly(Map.entry("s3.endpoint", List.of(
+        "store.url is the old name of s3.endpoint and both are set to different values: set"
+            + " only s3.endpoint")));
 
     ConnectRest.Response refused = rest().put("/connectors/invalid-sink/config", singleField);
     assertThat(refused.status()).isEqualTo(400);
-    assertThat(refused.body().get("message").asText()).contains("store.url");
+    assertThat(refused.body().get("message").asText()).contains("s3.endpoint");
   }
 
   private static Map<String, List<String>> validationErrors(Map<String, String> config) {

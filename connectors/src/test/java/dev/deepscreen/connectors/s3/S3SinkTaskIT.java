@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.avro.VideoEvent;
 import dev.deepscreen.connectors.s3.testing.ObjectContents;
-import dev.deepscreen.connectors.s3.testing.S3ProxySinkSettings;
 import dev.deepscreen.connectors.s3.testing.StubSinkTaskContext;
 import dev.deepscreen.schemas.SampleRecords;
 import dev.deepscreen.schemas.Topics;
@@ -60,7 +59,8 @@ class S3SinkTaskIT {
   }
 
   private static Map<String, String> props(String bucket, String dir) {
-    Map<String, String> props = S3ProxySinkSettings.of(s3, bucket);
+    Map<String, String> props = s3.clientProperties("");
+    props.put("s3.bucket.name", bucket);
     props.put("schema.registry.url", registry.url());
     props.put("schema.registry.retries", "0");
     props.put("topics.dir", dir);

@@ -1,4 +1,4 @@
-package dev.deepscreen.s3;
+package dev.deepscreen.s3.testing;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,8 +9,8 @@ import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
 
-/** What one logger logs while open, as "LEVEL message" lines. */
-final class LogCapture extends AbstractAppender implements AutoCloseable {
+/** What one logger logs while open, as "LEVEL message" lines (Log4j 2 must be the binding). */
+public final class LogCapture extends AbstractAppender implements AutoCloseable {
 
   private final Logger logger;
   private final List<String> messages = new CopyOnWriteArrayList<>();
@@ -20,7 +20,7 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
     this.logger = logger;
   }
 
-  static LogCapture of(Class<?> owner) {
+  public static LogCapture of(Class<?> owner) {
     LoggerContext context = (LoggerContext) LogManager.getContext(false);
     LogCapture capture = new LogCapture(context.getLogger(owner.getName()));
     capture.start();
@@ -33,7 +33,7 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
     messages.add(event.getLevel() + " " + event.getMessage().getFormattedMessage());
   }
 
-  List<String> messages() {
+  public List<String> messages() {
     return List.copyOf(messages);
   }
 
