@@ -31,6 +31,7 @@ public final class S3SinkConfig extends AbstractConfig {
   public static final String ACCESS_KEY_CONFIG = S3ClientConfig.ACCESS_KEY;
   public static final String SECRET_KEY_CONFIG = S3ClientConfig.SECRET_KEY;
   public static final String PART_SIZE_CONFIG = "s3.part.size";
+  public static final String RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
   public static final String TOPICS_DIR_CONFIG = "topics.dir";
   public static final String FORMAT_CONFIG = "format";
   public static final String PARTITIONER_CONFIG = "partitioner";
@@ -107,6 +108,14 @@ public final class S3SinkConfig extends AbstractConfig {
         Importance.LOW, "Bytes per part of a multipart upload. An object smaller than this is"
             + " written with one PUT; a larger one is uploaded in parts while it is written.",
         GROUP_S3, ++order, Width.SHORT, "Part size");
+    def.define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, 5000L, Range.between(0, 3_600_000),
+        Importance.LOW, "When S3 fails in a way that may pass (unreachable, 5xx, throttling)"
+            + " after the client's own retries (" + S3ClientConfig.RETRIES + "), the task does"
+            + " not fail: it drops the partition's unwritten batch, rewinds the partition to"
+            + " the batch's first record and asks Connect to deliver records again within this"
+            + " time (sooner when the worker commits offsets in between), as long as the"
+            + " failure lasts.", GROUP_S3,
+        ++order, Width.SHORT, "Retry backoff (ms)");
   }
 
   private static void defineLayout(ConfigDef def) {
@@ -184,6 +193,10 @@ public final class S3SinkConfig extends AbstractConfig {
 
   public int partSize() {
     return getInt(PART_SIZE_CONFIG);
+  }
+
+  public long retryBackoffMs() {
+    return getLong(RETRY_BACKOFF_MS_CONFIG);
   }
 
   public String topicsDir() {

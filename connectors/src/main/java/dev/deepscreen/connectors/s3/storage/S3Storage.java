@@ -10,7 +10,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The bucket the sink writes to, through the project's S3 client ({@link S3Clients}): the SDK's
  * standard retry strategy retries each request ({@code s3.retries}, {@code s3.retry.backoff.ms});
- * what still fails is reported here, with the request and the bucket.
+ * what still fails is reported here, with the request and the bucket, as a failure that may pass
+ * ({@link S3UnavailableException}) or one that needs a person.
  */
 public final class S3Storage implements AutoCloseable {
 
@@ -54,17 +55,22 @@ public final class S3Storage implements AutoCloseable {
   }
 
   /**
-   * Runs an S3 request (the client retries it as configured).
+   * Runs an S3 request (the client retries it as configured); {@link S3ErrorPolicy} decides
+   * what its final failure means.
    *
-   * @throws ConnectException when the request fails for good; the task then stops and, once
-   *     restarted, resumes from the last object written
+   * @throws S3UnavailableException when the failure may pass: the task rewinds and retries later
+   * @throws ConnectException when it will not (access denied, no such bucket): the task fails
    */
   <T> T call(String what, Supplier<T> request) {
     try {
       return request.get();
     } catch (RuntimeException e) {
-      throw new ConnectException("S3 request failed: " + what + " in bucket " + bucket + ": "
-          + e.getMessage(), e);
+      String message = "S3 request failed: " + what + " in bucket " + bucket + ": "
+          + e.getMessage();
+      if (S3ErrorPolicy.isRetryable(e)) {
+        throw new S3UnavailableException(message, e);
+      }
+      throw new ConnectException(message, e);
     }
   }
 

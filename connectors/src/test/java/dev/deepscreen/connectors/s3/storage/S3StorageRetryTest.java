@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -47,12 +48,25 @@ class S3StorageRetryTest {
   }
 
   @Test
+  void aFailureThatMayPassAsksConnectToRetry() {
+    assertThatThrownBy(() -> storage.call("put k", () -> {
+      throw SdkClientException.create("Unable to execute HTTP request: Connection refused",
+          new java.net.ConnectException("Connection refused"));
+    })).isInstanceOf(S3UnavailableException.class).isInstanceOf(RetriableException.class)
+        .hasMessage("S3 request failed: put k in bucket audit: Unable to execute HTTP request:"
+            + " Connection refused");
+    assertThatThrownBy(() -> storage.call("put k", () -> {
+      throw status(503, "SlowDown");
+    })).isInstanceOf(S3UnavailableException.class);
+  }
+
+  @Test
   void aRequestIsRunOnceHereAndItsFailureNamesTheRequestAndTheBucket() {
     AtomicInteger calls = new AtomicInteger();
     assertThatThrownBy(() -> storage.call("put k", () -> {
       calls.incrementAndGet();
       throw status(403, "AccessDenied");
-    })).isInstanceOf(ConnectException.class)
+    })).isInstanceOf(ConnectException.class).isNotInstanceOf(RetriableException.class)
         .hasMessageStartingWith("S3 request failed: put k in bucket audit: AccessDenied");
     assertThat(calls).hasValue(1);
     assertThat(storage.call("put k", () -> "ok")).isEqualTo("ok");
