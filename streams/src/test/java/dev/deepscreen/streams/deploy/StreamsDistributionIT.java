@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -14,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * After {@code package}, the distribution that streams/Dockerfile copies into the image exists
  * where the image build looks for it ({@code streams/target/deepscreen-<version>/bin/deepscreen},
- * jars in {@code lib/}).
+ * jars in {@code lib/}), with the Connect plugin zip in {@code connect-plugins/}.
  */
 @Tag("integration")
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
@@ -27,7 +29,24 @@ class StreamsDistributionIT {
     assertThat(distribution.resolve("bin/deepscreen")).isRegularFile();
     try (Stream<Path> jars = Files.list(distribution.resolve("lib"))) {
       assertThat(jars.map(p -> p.getFileName().toString()))
-          .anySatisfy(name -> assertThat(name).startsWith("deepscreen-streams-"));
+          .anySatisfy(name -> assertThat(name).startsWith("deepscreen-streams-"))
+          .noneSatisfy(name -> assertThat(name).endsWith(".zip"));
+    }
+  }
+
+  /** For users who run their own Connect workers: the plugin zip, as connectors builds it. */
+  @Test
+  void theDistributionCarriesTheConnectPluginZip() throws IOException {
+    String version = Repository.projectVersion();
+    Path zip = Repository.file("streams/target/deepscreen-" + version
+        + "/connect-plugins/deepscreen-s3-sink-" + version + ".zip");
+    assertThat(zip).isRegularFile();
+    try (ZipFile entries = new ZipFile(zip.toFile())) {
+      assertThat(entries.stream().map(ZipEntry::getName)).contains(
+          "deepscreen-s3-sink/lib/deepscreen-connectors-" + version + ".jar",
+          "deepscreen-s3-sink/lib/deepscreen-s3-" + version + ".jar",
+          "deepscreen-s3-sink/etc/verdicts-s3-sink.json")
+          .noneMatch(name -> name.contains("kafka-clients") || name.contains("kafka-streams"));
     }
   }
 }
