@@ -98,7 +98,8 @@ public final class ExtractConfig extends StageConfig {
           + " come from; empty allows every bucket the credentials can read. Set it when the"
           + " credentials can read more than the uploads.")
       .define(S3_TIMEOUT_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1), Importance.LOW,
-          "Time allowed for one download from S3, connection included.")
+          "Time allowed for one download from S3, connection included; it also bounds each"
+              + " request with its retries (" + S3_RETRIES_CONFIG + ").")
       .define(DOWNLOAD_DIR_CONFIG, Type.STRING, System.getProperty("java.io.tmpdir"),
           Importance.LOW, "Folder for downloaded copies, deleted after each video.")
       .define(MAX_BYTES_CONFIG, Type.LONG, DecodeLimits.DEFAULTS.maxBytes(), Range.atLeast(1),
