@@ -179,9 +179,9 @@ final class EmbeddedPipeline implements AutoCloseable {
     config.put("schema.registry.url", "mock://" + scope);
     config.put("s3.bucket.name", BUCKET);
     config.put("s3.region", InProcessS3Store.REGION);
-    config.put("store.url", s3.endpoint().toString());
-    config.put("aws.access.key.id", InProcessS3Store.ACCESS_KEY);
-    config.put("aws.secret.access.key", InProcessS3Store.SECRET_KEY);
+    config.put("s3.endpoint", s3.endpoint().toString());
+    config.put("s3.access.key.id", InProcessS3Store.ACCESS_KEY);
+    config.put("s3.secret.access.key", InProcessS3Store.SECRET_KEY);
     config.put("format", "json");
     config.put("flush.size", "1");
     return config;

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -59,6 +61,17 @@ class DistributionLayoutIT {
     try (var plugins = Files.list(full.resolve("connect-plugins"))) {
       assertThat(plugins.map(p -> p.getFileName().toString()))
           .singleElement(InstanceOfAssertFactories.STRING).matches("deepscreen-s3-sink-.+\\.zip");
+    }
+    // For users who run their own Connect workers: the plugin zip, as connectors builds it.
+    String version = FullDistribution.STAGES.getFileName().toString()
+        .substring("deepscreen-".length());
+    try (ZipFile zip = new ZipFile(full.resolve("connect-plugins/deepscreen-s3-sink-" + version
+        + ".zip").toFile())) {
+      assertThat(zip.stream().map(ZipEntry::getName)).contains(
+          "deepscreen-s3-sink/lib/deepscreen-connectors-" + version + ".jar",
+          "deepscreen-s3-sink/lib/deepscreen-s3-" + version + ".jar",
+          "deepscreen-s3-sink/etc/verdicts-s3-sink.json")
+          .noneMatch(name -> name.contains("kafka-clients") || name.contains("kafka-streams"));
     }
     assertThat(Files.isExecutable(full.resolve("bin/deepscreen"))).isTrue();
   }

@@ -1,5 +1,6 @@
 package dev.deepscreen.embedded;
 
+import dev.deepscreen.s3.S3ClientSettings;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -12,9 +13,9 @@ import java.nio.file.Path;
 import java.util.Properties;
 
 /**
- * An S3-compatible store in this JVM: S3Proxy with its filesystem backend, so that the objects
- * are plain files under a folder ({@code <folder>/<bucket>/<key>}), listening on a loopback port
- * and requiring AWS signatures.
+ * An S3-compatible store in this JVM: S3Proxy as {@link S3ProxyConfig} sets it up, with its
+ * filesystem backend, so that the objects are plain files under a folder
+ * ({@code <folder>/<bucket>/<key>}), listening on a loopback port.
  *
  * <p>S3Proxy's jar (its {@code jar-with-dependencies}) carries unshaded copies of the AWS SDK,
  * Jackson, Guava, Jetty and logback, which clash with the pipeline's own on one class path. It
@@ -24,9 +25,9 @@ import java.util.Properties;
  */
 public final class InProcessS3Store implements AutoCloseable {
 
-  public static final String ACCESS_KEY = "deepscreen";
-  public static final String SECRET_KEY = "deepscreen-local-secret";
-  public static final String REGION = "us-east-1";
+  public static final String ACCESS_KEY = S3ProxyConfig.ACCESS_KEY;
+  public static final String SECRET_KEY = S3ProxyConfig.SECRET_KEY;
+  public static final String REGION = S3ProxyConfig.REGION;
 
   private final URLClassLoader loader;
   private final Object proxy;
@@ -69,20 +70,11 @@ public final class InProcessS3Store implements AutoCloseable {
       thread.setContextClassLoader(loader);
       URI endpoint = URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress()
           + ":0");
-      Properties props = new Properties();
-      props.setProperty("s3proxy.endpoint", endpoint.toString());
-      props.setProperty("s3proxy.authorization", "aws-v2-or-v4");
-      props.setProperty("s3proxy.identity", ACCESS_KEY);
-      props.setProperty("s3proxy.credential", SECRET_KEY);
-      props.setProperty("jclouds.provider", "filesystem-nio2");
-      props.setProperty("jclouds.identity", "");
-      props.setProperty("jclouds.credential", "");
-      props.setProperty("jclouds.filesystem.basedir", folder.toAbsolutePath().toString());
-
+      Properties props = S3ProxyConfig.properties(endpoint, folder);
       Class<?> blobStoreType = loader.loadClass("org.gaul.s3proxy.blobstore.BlobStore");
       Object blobStore = loader.loadClass("org.gaul.s3proxy.BlobStores")
           .getMethod("create", String.class, Properties.class)
-          .invoke(null, "filesystem-nio2", props);
+          .invoke(null, props.getProperty("jclouds.provider"), props);
       Class<?> builderType = loader.loadClass("org.gaul.s3proxy.S3Proxy$Builder");
       Object builder = builderType.getMethod("fromProperties", Properties.class)
           .invoke(null, props);
@@ -107,6 +99,11 @@ public final class InProcessS3Store implements AutoCloseable {
   /** The endpoint, {@code http://127.0.0.1:<port>}. */
   public URI endpoint() {
     return endpoint;
+  }
+
+  /** The client settings that reach this store. */
+  public S3ClientSettings clientSettings() {
+    return S3ProxyConfig.clientSettings(endpoint);
   }
 
   /** The folder holding one sub-folder per bucket, the objects as files under their keys. */

@@ -2,20 +2,19 @@ package dev.deepscreen.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.deepscreen.s3.S3ClientSettings;
+import dev.deepscreen.s3.S3Clients;
+import dev.deepscreen.s3.S3Connection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -30,7 +29,8 @@ class InProcessS3StoreIT {
         dir.resolve("s3"))) {
       store.createBucket("demo");
       assertThat(store.endpoint().getHost()).isEqualTo("127.0.0.1");
-      try (S3Client s3 = client(store, InProcessS3Store.SECRET_KEY)) {
+      try (S3Connection connection = client(store, InProcessS3Store.SECRET_KEY)) {
+        S3Client s3 = connection.client();
         s3.headBucket(b -> b.bucket("demo"));
         s3.putObject(b -> b.bucket("demo").key("topics/verdicts/a.json"),
             RequestBody.fromString("{\"ok\": true}\n"));
@@ -39,20 +39,18 @@ class InProcessS3StoreIT {
       }
       assertThat(Files.readString(dir.resolve("s3/demo/topics/verdicts/a.json"),
           StandardCharsets.UTF_8)).isEqualTo("{\"ok\": true}\n");
-      try (S3Client wrongKey = client(store, "not-the-secret")) {
+      try (S3Connection wrongKey = client(store, "not-the-secret")) {
         assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(S3Exception.class,
-            () -> wrongKey.headBucket(b -> b.bucket("demo"))).statusCode()).isEqualTo(403);
+            () -> wrongKey.client().headBucket(b -> b.bucket("demo"))).statusCode())
+            .isEqualTo(403);
       }
     }
   }
 
-  private static S3Client client(InProcessS3Store store, String secret) {
-    return S3Client.builder().endpointOverride(store.endpoint())
-        .region(Region.of(InProcessS3Store.REGION)).forcePathStyle(true)
-        .httpClientBuilder(Apache5HttpClient.builder())
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(InProcessS3Store.ACCESS_KEY, secret)))
-        .build();
+  private static S3Connection client(InProcessS3Store store, String secret) {
+    S3ClientSettings settings = store.clientSettings();
+    return S3Clients.open(new S3ClientSettings(settings.region(), settings.endpoint(),
+        settings.pathStyleAccess(), settings.accessKeyId(), secret, settings.checksum(), 0,
+        Duration.ZERO, null));
   }
 }

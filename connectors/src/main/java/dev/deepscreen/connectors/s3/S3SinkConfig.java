@@ -1,7 +1,9 @@
 package dev.deepscreen.connectors.s3;
 
+import dev.deepscreen.s3.DeprecatedNames;
+import dev.deepscreen.s3.S3ClientConfig;
+import dev.deepscreen.s3.S3ClientSettings;
 import dev.deepscreen.schemas.registry.SchemaRegistryClientConfig;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -15,7 +17,6 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.types.Password;
 
 /**
  * The S3 sink's settings, declared once and grouped as Connect's UI shows them. Single-field
@@ -25,15 +26,12 @@ import org.apache.kafka.common.config.types.Password;
 public final class S3SinkConfig extends AbstractConfig {
 
   public static final String BUCKET_CONFIG = "s3.bucket.name";
-  public static final String REGION_CONFIG = "s3.region";
-  public static final String STORE_URL_CONFIG = "store.url";
-  public static final String PATH_STYLE_CONFIG = "s3.path.style.access.enabled";
-  public static final String ACCESS_KEY_CONFIG = "aws.access.key.id";
-  public static final String SECRET_KEY_CONFIG = "aws.secret.access.key";
-  public static final String CHECKSUM_CONFIG = "s3.request.checksum.calculation";
+  public static final String REGION_CONFIG = S3ClientConfig.REGION;
+  public static final String ENDPOINT_CONFIG = S3ClientConfig.ENDPOINT;
+  public static final String ACCESS_KEY_CONFIG = S3ClientConfig.ACCESS_KEY;
+  public static final String SECRET_KEY_CONFIG = S3ClientConfig.SECRET_KEY;
   public static final String PART_SIZE_CONFIG = "s3.part.size";
-  public static final String RETRIES_CONFIG = "s3.retries";
-  public static final String RETRY_BACKOFF_MS_CONFIG = "s3.retry.backoff.ms";
+  public static final String RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
   public static final String TOPICS_DIR_CONFIG = "topics.dir";
   public static final String FORMAT_CONFIG = "format";
   public static final String PARTITIONER_CONFIG = "partitioner";
@@ -57,19 +55,25 @@ public final class S3SinkConfig extends AbstractConfig {
   /** How a record's objects are grouped under the topic's folder. */
   public enum PartitionerKind { KAFKA, FIELD, DAILY, HOURLY }
 
-  /** When the AWS SDK adds a checksum to uploads. */
-  public enum Checksum { WHEN_SUPPORTED, WHEN_REQUIRED }
-
   /** Which time a time-based partitioner uses. */
   public enum TimestampSource { RECORD, WALLCLOCK }
 
   /** A setting that is invalid together with others, with the message a user can act on. */
   public record Problem(String name, String message) {}
 
+  /**
+   * Names the connector used before its S3 settings became the extraction stage's too; they
+   * still work, with a warning logged once.
+   */
+  static final DeprecatedNames RENAMED = DeprecatedNames.logged(S3SinkConfig.class, Map.of(
+      "store.url", ENDPOINT_CONFIG,
+      "aws.access.key.id", ACCESS_KEY_CONFIG,
+      "aws.secret.access.key", SECRET_KEY_CONFIG));
+
   private static final ConfigDef CONFIG = build();
 
-  public S3SinkConfig(Map<?, ?> props) {
-    super(CONFIG, props, false);
+  public S3SinkConfig(Map<String, ?> props) {
+    super(CONFIG, RENAMED.apply(props), false);
     List<Problem> problems = crossFieldProblems(this);
     if (!problems.isEmpty()) {
       Problem first = problems.get(0);
@@ -97,43 +101,21 @@ public final class S3SinkConfig extends AbstractConfig {
         new ConfigDef.NonEmptyString(), Importance.HIGH,
         "The bucket the objects are written to; it must exist.", GROUP_S3, ++order, Width.LONG,
         "Bucket");
-    def.define(REGION_CONFIG, Type.STRING, "us-east-1", new ConfigDef.NonEmptyString(),
-        Importance.MEDIUM, "The bucket's AWS region (also used to sign requests to store.url).",
-        GROUP_S3, ++order, Width.SHORT, "Region");
-    def.define(STORE_URL_CONFIG, Type.STRING, "", new StoreUrl(), Importance.MEDIUM,
-        "Endpoint of an S3-compatible store (MinIO, Ceph, S3Proxy), for example"
-            + " http://minio:9000. Empty for AWS S3 itself.", GROUP_S3, ++order, Width.LONG,
-        "Store URL");
-    def.define(PATH_STYLE_CONFIG, Type.BOOLEAN, false, Importance.LOW,
-        "Address the bucket as a path (http://host/bucket/key) instead of a host name"
-            + " (http://bucket.host/key). Most S3-compatible stores need true.", GROUP_S3,
-        ++order, Width.SHORT, "Path-style access");
-    def.define(ACCESS_KEY_CONFIG, Type.PASSWORD, null, Importance.HIGH,
-        "Access key id. When unset with " + SECRET_KEY_CONFIG + ", the AWS default credentials"
-            + " chain is used (environment, system properties, profile, container or instance"
-            + " role). A password so that config providers (${file:...}) can supply it.",
-        GROUP_S3, ++order, Width.LONG, "Access key id");
-    def.define(SECRET_KEY_CONFIG, Type.PASSWORD, null, Importance.HIGH,
-        "Secret access key, set together with " + ACCESS_KEY_CONFIG + ".", GROUP_S3, ++order,
-        Width.LONG, "Secret access key");
-    def.define(CHECKSUM_CONFIG, Type.STRING, "when_supported", caseInsensitive(Checksum.class),
-        Importance.LOW, "when_supported (the AWS SDK's default) sends a CRC32 checksum with every"
-            + " upload, in an aws-chunked body with a trailer; when_required sends one only"
-            + " where S3 demands it. Use when_required for S3-compatible stores that mishandle"
-            + " the trailer: S3Proxy 4.1.0 closes the connection after such an upload, so the next"
-            + " request on it fails and is retried.", GROUP_S3, ++order, Width.SHORT,
-        "Request checksums");
+    // Endpoint, region, addressing, credentials, checksums and the SDK's retries: the same
+    // settings as the extraction stage's s3: source.
+    order = S3ClientConfig.define(def, "", GROUP_S3, order);
     def.define(PART_SIZE_CONFIG, Type.INT, 25 * 1024 * 1024, Range.atLeast(MIN_PART_SIZE),
         Importance.LOW, "Bytes per part of a multipart upload. An object smaller than this is"
             + " written with one PUT; a larger one is uploaded in parts while it is written.",
         GROUP_S3, ++order, Width.SHORT, "Part size");
-    def.define(RETRIES_CONFIG, Type.INT, 3, Range.between(0, 100), Importance.LOW,
-        "Retries of an S3 request after a retryable failure (5xx, throttling, I/O error);"
-            + " then the task fails and resumes from the last written object when restarted.",
-        GROUP_S3, ++order, Width.SHORT, "Retries");
-    def.define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, 200L, Range.atLeast(0), Importance.LOW,
-        "Wait before the first retry, doubled after each one.", GROUP_S3, ++order, Width.SHORT,
-        "Retry backoff (ms)");
+    def.define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, 5000L, Range.between(0, 3_600_000),
+        Importance.LOW, "When S3 fails in a way that may pass (unreachable, 5xx, throttling)"
+            + " after the client's own retries (" + S3ClientConfig.RETRIES + "), the task does"
+            + " not fail: it drops the partition's unwritten batch, rewinds the partition to"
+            + " the batch's first record and asks Connect to deliver records again within this"
+            + " time (sooner when the worker commits offsets in between), as long as the"
+            + " failure lasts.", GROUP_S3,
+        ++order, Width.SHORT, "Retry backoff (ms)");
   }
 
   private static void defineLayout(ConfigDef def) {
@@ -195,12 +177,8 @@ public final class S3SinkConfig extends AbstractConfig {
       problems.add(new Problem(PARTITION_FIELD_CONFIG,
           "must be set when partitioner is field"));
     }
-    boolean access = config.getPassword(ACCESS_KEY_CONFIG) != null;
-    boolean secret = config.getPassword(SECRET_KEY_CONFIG) != null;
-    if (access != secret) {
-      problems.add(new Problem(access ? SECRET_KEY_CONFIG : ACCESS_KEY_CONFIG,
-          ACCESS_KEY_CONFIG + " and " + SECRET_KEY_CONFIG + " must be set together"));
-    }
+    S3ClientConfig.credentialsProblem(config, "")
+        .ifPresent(p -> problems.add(new Problem(p.name(), p.message())));
     return problems;
   }
 
@@ -208,40 +186,13 @@ public final class S3SinkConfig extends AbstractConfig {
     return getString(BUCKET_CONFIG);
   }
 
-  public String region() {
-    return getString(REGION_CONFIG);
-  }
-
-  /** The endpoint override, or null for AWS S3. */
-  public URI storeUrl() {
-    String url = getString(STORE_URL_CONFIG);
-    return url.isBlank() ? null : URI.create(url.trim());
-  }
-
-  public boolean pathStyleAccess() {
-    return getBoolean(PATH_STYLE_CONFIG);
-  }
-
-  /** The static access key id, or null for the default credentials chain. */
-  public Password accessKeyId() {
-    return getPassword(ACCESS_KEY_CONFIG);
-  }
-
-  public Password secretAccessKey() {
-    return getPassword(SECRET_KEY_CONFIG);
-  }
-
-  /** Whether uploads carry a checksum only where S3 requires one. */
-  public boolean checksumWhenRequiredOnly() {
-    return parse(Checksum.class, getString(CHECKSUM_CONFIG)) == Checksum.WHEN_REQUIRED;
+  /** How to reach the bucket's store. */
+  public S3ClientSettings clientSettings() {
+    return S3ClientConfig.settings(this, "");
   }
 
   public int partSize() {
     return getInt(PART_SIZE_CONFIG);
-  }
-
-  public int retries() {
-    return getInt(RETRIES_CONFIG);
   }
 
   public long retryBackoffMs() {
@@ -319,33 +270,6 @@ public final class S3SinkConfig extends AbstractConfig {
     @Override
     public String toString() {
       return String.join(", ", names);
-    }
-  }
-
-  /** Empty, or an absolute http(s) URL with a host. */
-  private static final class StoreUrl implements ConfigDef.Validator {
-    @Override
-    public void ensureValid(String name, Object value) {
-      String url = value == null ? "" : ((String) value).trim();
-      if (url.isEmpty()) {
-        return;
-      }
-      URI uri;
-      try {
-        uri = URI.create(url);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(name, value, "not a URL: " + e.getMessage());
-      }
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-          || uri.getHost() == null) {
-        throw new ConfigException(name, value,
-            "must be an http(s)://host[:port] URL, or empty for AWS S3");
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "empty, or http(s)://host[:port]";
     }
   }
 

@@ -58,13 +58,22 @@ public class S3SinkConnector extends SinkConnector {
   /** Adds the rules that tie settings together to the per-setting checks of the ConfigDef. */
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
-    Config config = super.validate(connectorConfigs);
+    Map<String, String> conflicts = S3SinkConfig.RENAMED.conflicts(connectorConfigs);
+    // An old name is checked as its new one; where both disagree, the new one is.
+    Map<String, String> unambiguous = new HashMap<>(connectorConfigs);
+    S3SinkConfig.RENAMED.renamed().forEach((old, current) -> {
+      if (conflicts.containsKey(current)) {
+        unambiguous.remove(old);
+      }
+    });
+    Map<String, String> props = S3SinkConfig.RENAMED.apply(unambiguous);
+    Config config = super.validate(props);
     Map<String, ConfigValue> values = new HashMap<>();
     config.configValues().forEach(v -> values.put(v.name(), v));
+    conflicts.forEach((name, message) -> values.get(name).addErrorMessage(message));
     boolean valid = config.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
     if (valid) {
-      S3SinkConfig.crossFieldProblems(new AbstractConfig(
-          S3SinkConfig.configDef(), connectorConfigs, false))
+      S3SinkConfig.crossFieldProblems(new AbstractConfig(S3SinkConfig.configDef(), props, false))
           .forEach(p -> values.get(p.name()).addErrorMessage(p.name() + ": " + p.message()));
     }
     String converter = connectorConfigs.get(VALUE_CONVERTER);

@@ -5,6 +5,7 @@ import dev.deepscreen.connectors.s3.format.RecordFormat;
 import dev.deepscreen.connectors.s3.partitioner.Partitioner;
 import dev.deepscreen.connectors.s3.partitioner.Partitioners;
 import dev.deepscreen.connectors.s3.storage.S3Storage;
+import dev.deepscreen.connectors.s3.storage.S3UnavailableException;
 import dev.deepscreen.schemas.registry.SchemaRegistries;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
 import java.time.Clock;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * Decodes each record, hands it to the writer of its partition and tells Connect which offsets
  * are safe to commit: only those of records already in written objects ({@link #preCommit}).
  * A record that cannot be decoded or placed goes to the errant record reporter, which honours
- * {@code errors.tolerance} and the dead-letter queue topic.
+ * {@code errors.tolerance} and the dead-letter queue topic. An S3 outage rewinds the partition
+ * being written and asks Connect to retry later ({@link #put}).
  */
 public class S3SinkTask extends SinkTask {
 
@@ -91,17 +93,43 @@ public class S3SinkTask extends SinkTask {
   @Override
   public void put(Collection<SinkRecord> records) {
     for (SinkRecord record : records) {
-      TopicPartitionWriter writer = writers.get(
-          new TopicPartition(record.topic(), record.kafkaPartition()));
+      TopicPartition partition = new TopicPartition(record.topic(), record.kafkaPartition());
+      TopicPartitionWriter writer = writers.get(partition);
       if (writer == null) {
         throw new ConnectException("Record of unassigned partition " + record.topic() + "-"
             + record.kafkaPartition());
       }
       if (writer.isNew(record)) {
-        write(writer, record);
+        try {
+          write(writer, record);
+        } catch (S3UnavailableException e) {
+          throw retryLater(partition, writer, e);
+        }
       }
     }
-    writers.values().forEach(TopicPartitionWriter::rotateIfScheduled);
+    for (Map.Entry<TopicPartition, TopicPartitionWriter> entry : writers.entrySet()) {
+      try {
+        entry.getValue().rotateIfScheduled();
+      } catch (S3UnavailableException e) {
+        throw retryLater(entry.getKey(), entry.getValue(), e);
+      }
+    }
+  }
+
+  /**
+   * S3 failed in a way that may pass: the partition's unwritten batch is dropped, Connect reads
+   * the partition again from the batch's first record, and delivers records again only after
+   * {@code retry.backoff.ms}. The task keeps running; objects are named by their first record's
+   * offset, so the batch is cut and named as before.
+   */
+  private S3UnavailableException retryLater(TopicPartition partition,
+      TopicPartitionWriter writer, S3UnavailableException e) {
+    long offset = writer.rewind();
+    context.offset(partition, offset);
+    context.timeout(config.retryBackoffMs());
+    log.warn("S3 is unavailable: {} goes back to offset {}, and records come again in {} ms."
+        + " {}", partition, offset, config.retryBackoffMs(), e.getMessage());
+    return e;
   }
 
   private void write(TopicPartitionWriter writer, SinkRecord record) {

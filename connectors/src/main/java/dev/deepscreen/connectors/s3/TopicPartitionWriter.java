@@ -46,6 +46,10 @@ final class TopicPartitionWriter {
   private long lastOffset = -1;
   private long nextExpectedOffset = -1;
   private long committableOffset = -1;
+  /** The offset of the first record of the batch being written; -1 between batches. */
+  private long batchStartOffset = -1;
+  /** After a rewind, the offset the partition was rewound to; -1 otherwise. */
+  private long resumeOffset = -1;
 
   private record OpenObject(S3OutputStream stream, RecordWriter writer, Schema schema) {}
 
@@ -66,9 +70,18 @@ final class TopicPartitionWriter {
   /**
    * Whether the record is new to this writer. Connect delivers a batch again after a
    * {@link org.apache.kafka.connect.errors.RetriableException}; the records this writer already
-   * took must not be written twice.
+   * took must not be written twice. After a {@link #rewind()}, the records before the one at the
+   * rewound offset are not taken either: Connect first delivers the failed batch again, which
+   * may begin after that offset, and only then the records read again from it.
    */
   boolean isNew(SinkRecord record) {
+    if (resumeOffset >= 0) {
+      if (record.kafkaOffset() != resumeOffset) {
+        return false;
+      }
+      resumeOffset = -1;
+      return true;
+    }
     return record.kafkaOffset() >= nextExpectedOffset;
   }
 
@@ -87,6 +100,9 @@ final class TopicPartitionWriter {
     }
     if (object == null) {
       object = start(path, record.kafkaOffset(), value.getSchema());
+    }
+    if (batchRecords == 0) {
+      batchStartOffset = record.kafkaOffset();
     }
     try {
       object.writer().write(value);
@@ -152,6 +168,7 @@ final class TopicPartitionWriter {
     }
     open.clear();
     batchRecords = 0;
+    batchStartOffset = -1;
     batchFirstTimestamp = -1;
     scheduledRotation = Long.MAX_VALUE;
     committableOffset = lastOffset + 1;
@@ -162,10 +179,29 @@ final class TopicPartitionWriter {
     return committableOffset < 0 ? OptionalLong.empty() : OptionalLong.of(committableOffset);
   }
 
+  /**
+   * Drops the unwritten batch after a write failed, and goes back to its first record: the
+   * records from there are taken again (see {@link #isNew}) and cut into the same objects, so a
+   * batch that was partly written rewrites the same keys.
+   *
+   * @return the offset the partition must be read again from
+   */
+  long rewind() {
+    // A failure comes from writing a batch, so there is one; without, nothing was taken.
+    long offset = batchStartOffset >= 0 ? batchStartOffset : nextExpectedOffset;
+    resumeOffset = batchStartOffset;
+    close();
+    batchFirstTimestamp = -1;
+    scheduledRotation = Long.MAX_VALUE;
+    nextExpectedOffset = offset;
+    return offset;
+  }
+
   /** Drops the unwritten batch; its records are read again from the committed offset. */
   void close() {
     open.values().forEach(object -> object.stream().abort());
     open.clear();
     batchRecords = 0;
+    batchStartOffset = -1;
   }
 }

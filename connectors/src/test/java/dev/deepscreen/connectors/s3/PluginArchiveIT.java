@@ -61,6 +61,12 @@ class PluginArchiveIT {
         .isNotSameAs(S3SinkConnector.class.getClassLoader());
     assertThat(isolated.loadClass("software.amazon.awssdk.services.s3.S3Client")
         .getClassLoader()).isSameAs(isolated);
+    // The S3 client setup shared with the extraction stage comes in the zip, its Kafka API
+    // from the worker.
+    assertThat(isolated.loadClass("dev.deepscreen.s3.S3Clients").getClassLoader())
+        .isSameAs(isolated);
+    assertThat(isolated.loadClass("org.apache.kafka.common.config.ConfigDef").getClassLoader())
+        .isNotSameAs(isolated);
 
     // Read from the packaged jar's manifest; "unknown" would mean it is missing.
     assertThat(desc.version()).isNotEqualTo("unknown");

@@ -3,7 +3,11 @@ package dev.deepscreen.connectors.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.deepscreen.s3.testing.LogCapture;
+import dev.deepscreen.s3.S3ClientSettings;
+import dev.deepscreen.s3.S3ClientSettings.Checksum;
 import java.net.URI;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
@@ -27,17 +31,14 @@ class S3SinkConfigTest {
     S3SinkConfig config = config(minimal());
     assertThat(config.bucket()).isEqualTo("audit");
     assertThat(config.topicsDir()).isEqualTo("topics");
-    assertThat(config.region()).isEqualTo("us-east-1");
-    assertThat(config.storeUrl()).isNull();
-    assertThat(config.pathStyleAccess()).isFalse();
-    assertThat(config.accessKeyId()).isNull();
+    assertThat(config.clientSettings()).isEqualTo(new S3ClientSettings("us-east-1", null, false,
+        null, null, Checksum.WHEN_SUPPORTED, 3, Duration.ofMillis(200), null));
     assertThat(config.format()).isEqualTo(S3SinkConfig.Format.AVRO);
     assertThat(config.partitioner()).isEqualTo(S3SinkConfig.PartitionerKind.KAFKA);
     assertThat(config.flushSize()).isEqualTo(1000);
     assertThat(config.rotateIntervalMs()).isEqualTo(-1);
     assertThat(config.rotateScheduleIntervalMs()).isEqualTo(-1);
     assertThat(config.partSize()).isEqualTo(25 * 1024 * 1024);
-    assertThat(config.checksumWhenRequiredOnly()).isFalse();
     assertThat(config.registrySettings())
         .containsEntry("schema.registry.url", "mock://config-test");
   }
@@ -45,10 +46,13 @@ class S3SinkConfigTest {
   @Test
   void readsEverySetting() {
     Map<String, String> props = minimal();
-    props.put("store.url", "http://127.0.0.1:9000");
+    props.put("s3.endpoint", "http://127.0.0.1:9000");
+    props.put("s3.region", "eu-west-1");
     props.put("s3.path.style.access.enabled", "true");
-    props.put("aws.access.key.id", "AKIA");
-    props.put("aws.secret.access.key", "secret");
+    props.put("s3.access.key.id", "AKIA");
+    props.put("s3.secret.access.key", "secret");
+    props.put("s3.retries", "5");
+    props.put("s3.retry.backoff.ms", "50");
     props.put("format", "JSON");
     props.put("partitioner", "field");
     props.put("partition.field.name", "tenant");
@@ -59,11 +63,9 @@ class S3SinkConfigTest {
     props.put("topics.dir", "audit/kafka");
     props.put("s3.request.checksum.calculation", "WHEN_REQUIRED");
     S3SinkConfig config = config(props);
-    assertThat(config.checksumWhenRequiredOnly()).isTrue();
-    assertThat(config.storeUrl()).isEqualTo(URI.create("http://127.0.0.1:9000"));
-    assertThat(config.pathStyleAccess()).isTrue();
-    assertThat(config.accessKeyId().value()).isEqualTo("AKIA");
-    assertThat(config.secretAccessKey().value()).isEqualTo("secret");
+    assertThat(config.clientSettings()).isEqualTo(new S3ClientSettings("eu-west-1",
+        URI.create("http://127.0.0.1:9000"), true, "AKIA", "secret", Checksum.WHEN_REQUIRED, 5,
+        Duration.ofMillis(50), null));
     assertThat(config.format()).isEqualTo(S3SinkConfig.Format.JSON);
     assertThat(config.partitioner()).isEqualTo(S3SinkConfig.PartitionerKind.FIELD);
     assertThat(config.partitionField()).isEqualTo("tenant");
@@ -77,10 +79,43 @@ class S3SinkConfigTest {
   @Test
   void secretsAreHiddenWhenPrinted() {
     Map<String, String> props = minimal();
+    props.put("s3.access.key.id", "AKIA");
+    props.put("s3.secret.access.key", "very-secret");
+    assertThat(config(props).getPassword("s3.secret.access.key").toString())
+        .isEqualTo("[hidden]");
+    assertThat(config(props).clientSettings().toString()).doesNotContain("very-secret");
+  }
+
+  @Test
+  void theOldNamesStillWorkWithOneWarningEach() {
+    Map<String, String> props = minimal();
+    props.put("store.url", "http://s3:9000");
     props.put("aws.access.key.id", "AKIA");
     props.put("aws.secret.access.key", "very-secret");
-    assertThat(config(props).accessKeyId().toString()).isEqualTo("[hidden]");
-    assertThat(config(props).secretAccessKey().toString()).isEqualTo("[hidden]");
+    S3ClientSettings settings;
+    try (LogCapture log = LogCapture.of(S3SinkConfig.class)) {
+      settings = config(props).clientSettings();
+      config(props);
+      assertThat(log.messages()).containsExactlyInAnyOrder(
+          "WARN Setting store.url is deprecated and will be removed: use s3.endpoint instead",
+          "WARN Setting aws.access.key.id is deprecated and will be removed: use"
+              + " s3.access.key.id instead",
+          "WARN Setting aws.secret.access.key is deprecated and will be removed: use"
+              + " s3.secret.access.key instead");
+    }
+    assertThat(settings.endpoint()).isEqualTo(URI.create("http://s3:9000"));
+    assertThat(settings.accessKeyId()).isEqualTo("AKIA");
+    assertThat(settings.secretAccessKey()).isEqualTo("very-secret");
+  }
+
+  @Test
+  void anOldAndANewNameWithDifferentValuesAreRefused() {
+    Map<String, String> props = minimal();
+    props.put("store.url", "http://s3:9000");
+    props.put("s3.endpoint", "http://minio:9000");
+    assertThatThrownBy(() -> config(props)).isInstanceOf(ConfigException.class)
+        .hasMessage("store.url is the old name of s3.endpoint and both are set to different"
+            + " values: set only s3.endpoint");
   }
 
   @Test
@@ -102,11 +137,11 @@ class S3SinkConfigTest {
   }
 
   @Test
-  void refusesAStoreUrlThatIsNotHttp() {
+  void refusesAnEndpointThatIsNotHttp() {
     Map<String, String> props = minimal();
-    props.put("store.url", "s3://bucket");
+    props.put("s3.endpoint", "s3://bucket");
     assertThatThrownBy(() -> config(props)).isInstanceOf(ConfigException.class)
-        .hasMessage("Invalid value s3://bucket for configuration store.url: must be an"
+        .hasMessage("Invalid value s3://bucket for configuration s3.endpoint: must be an"
             + " http(s)://host[:port] URL, or empty for AWS S3");
   }
 
@@ -156,9 +191,9 @@ class S3SinkConfigTest {
   @Test
   void accessKeyNeedsItsSecret() {
     Map<String, String> props = minimal();
-    props.put("aws.access.key.id", "AKIA");
+    props.put("s3.access.key.id", "AKIA");
     assertThatThrownBy(() -> config(props)).isInstanceOf(ConfigException.class)
-        .hasMessage("aws.secret.access.key: aws.access.key.id and aws.secret.access.key must be"
-            + " set together");
+        .hasMessage("s3.secret.access.key: set both s3.access.key.id and s3.secret.access.key,"
+            + " or neither to use the AWS default credentials chain");
   }
 }

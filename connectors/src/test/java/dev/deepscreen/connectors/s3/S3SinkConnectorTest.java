@@ -25,12 +25,13 @@ class S3SinkConnectorTest {
   void crossFieldProblemsAreReportedOnTheirSetting() {
     Map<String, String> props = S3SinkConfigTest.minimal();
     props.put("partitioner", "field");
-    props.put("aws.secret.access.key", "secret");
+    props.put("s3.secret.access.key", "secret");
     assertThat(errors(props)).containsOnly(
         Map.entry("partition.field.name",
             java.util.List.of("partition.field.name: must be set when partitioner is field")),
-        Map.entry("aws.access.key.id", java.util.List.of("aws.access.key.id: aws.access.key.id"
-            + " and aws.secret.access.key must be set together")));
+        Map.entry("s3.access.key.id", java.util.List.of("s3.access.key.id: set both"
+            + " s3.access.key.id and s3.secret.access.key, or neither to use the AWS default"
+            + " credentials chain")));
   }
 
   @Test

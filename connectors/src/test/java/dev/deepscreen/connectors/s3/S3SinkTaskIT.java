@@ -6,13 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.avro.VideoEvent;
 import dev.deepscreen.connectors.s3.testing.ObjectContents;
-import dev.deepscreen.connectors.s3.testing.S3ProxySinkSettings;
 import dev.deepscreen.connectors.s3.testing.StubSinkTaskContext;
 import dev.deepscreen.schemas.SampleRecords;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.FakeSchemaRegistryServer;
 import dev.deepscreen.schemas.serde.AvroSerde;
 import dev.deepscreen.embedded.testing.S3ProxyServer;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,10 +29,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The task driven as Connect drives it, against S3Proxy and an HTTP registry that can be made
- * to fail: what happens when the registry or the bucket is not there.
+ * to fail: what happens when the registry, the store or the bucket is not there.
  */
 @Tag("integration")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -60,7 +62,8 @@ class S3SinkTaskIT {
   }
 
   private static Map<String, String> props(String bucket, String dir) {
-    Map<String, String> props = S3ProxySinkSettings.of(s3, bucket);
+    Map<String, String> props = s3.clientProperties("");
+    props.put("s3.bucket.name", bucket);
     props.put("schema.registry.url", registry.url());
     props.put("schema.registry.retries", "0");
     props.put("topics.dir", dir);
@@ -111,6 +114,76 @@ class S3SinkTaskIT {
     assertThat(ObjectContents.avro(objects.get(prefix + "0000000002.avro"), VideoEvent.class))
         .containsExactly(SampleRecords.videoEvent(), SampleRecords.videoEvent());
     assertThat(committable).containsExactly(Map.entry(TP, new OffsetAndMetadata(4)));
+  }
+
+  /**
+   * The store goes away mid-batch: the task rewinds the partition to the batch's first record
+   * and asks for a retry, Connect delivers the failed batch again and then the records from the
+   * rewound offset, as its worker does, until the store is back. Each record ends up in exactly
+   * one object, named as without the outage.
+   */
+  @Test
+  void anS3OutageRewindsThePartitionUntilTheStoreIsBack(@TempDir Path data) {
+    AvroSerde<Verdict> verdicts = Topics.VERDICTS.valueSerde(registry.registry(), true);
+    List<Verdict> sent = new ArrayList<>();
+    List<SinkRecord> r = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      Verdict v = Verdict.newBuilder(SampleRecords.verdict()).setVideoId("v" + i).build();
+      sent.add(v);
+      r.add(record(i, verdicts.serializer().serialize("verdicts", v)));
+    }
+    try (S3ProxyServer own = S3ProxyServer.start(data)) {
+      own.createBucket("outage");
+      Map<String, String> props = own.clientProperties("");
+      props.put("s3.bucket.name", "outage");
+      props.put("schema.registry.url", registry.url());
+      props.put("topics.dir", "outage");
+      props.put("flush.size", "3");
+      props.put("s3.retries", "1");
+      props.put("s3.retry.backoff.ms", "10");
+      props.put("retry.backoff.ms", "1234");
+      StubSinkTaskContext context = new StubSinkTaskContext();
+      S3SinkTask task = new S3SinkTask();
+      task.initialize(context);
+      task.start(props);
+      task.open(Set.of(TP));
+      task.put(r.subList(0, 4)); // writes 0-2, keeps 3
+
+      own.stop();
+      String failure = "S3 request failed: put outage/verdicts/partition=0/verdicts+0+0000000003"
+          + ".avro in bucket outage:";
+      // The batch 3-5 cannot be written: back to 3, records again in 1234 ms.
+      assertThatThrownBy(() -> task.put(r.subList(4, 7)))
+          .isInstanceOf(RetriableException.class).hasMessageStartingWith(failure);
+      assertThat(context.takeOffsets()).isEqualTo(Map.of(TP, 3L));
+      assertThat(context.timeout()).isEqualTo(1234);
+      // Connect delivers the failed batch 4-6 again: it starts after 3, so none is taken.
+      task.put(r.subList(4, 7));
+      // Then the records from 3, while the store is still away.
+      assertThatThrownBy(() -> task.put(r.subList(3, 7)))
+          .isInstanceOf(RetriableException.class).hasMessageStartingWith(failure);
+      assertThat(context.takeOffsets()).isEqualTo(Map.of(TP, 3L));
+      assertThat(task.preCommit(Map.of())).isEqualTo(Map.of(TP, new OffsetAndMetadata(3)));
+
+      own.restart();
+      task.put(r.subList(3, 7)); // the failed batch again, which starts at 3: writes 3-5
+      task.put(r.subList(3, 8)); // read again from 3: only 7 is new
+      task.put(r.subList(8, 9));
+      assertThat(context.takeOffsets()).isEmpty();
+      Map<TopicPartition, OffsetAndMetadata> committable = task.preCommit(Map.of());
+      task.close(Set.of(TP));
+      task.stop();
+
+      String prefix = "outage/verdicts/partition=0/verdicts+0+";
+      Map<String, byte[]> objects = own.objects("outage", "outage/");
+      assertThat(objects).containsOnlyKeys(prefix + "0000000000.avro",
+          prefix + "0000000003.avro", prefix + "0000000006.avro");
+      for (int start = 0; start < 9; start += 3) {
+        assertThat(ObjectContents.avro(objects.get(String.format("%s%010d.avro", prefix, start)),
+            Verdict.class)).containsExactlyElementsOf(sent.subList(start, start + 3));
+      }
+      assertThat(committable).isEqualTo(Map.of(TP, new OffsetAndMetadata(9)));
+    }
   }
 
   @Test

@@ -8,7 +8,6 @@ import dev.deepscreen.connectors.s3.partitioner.Partitioners;
 import dev.deepscreen.connectors.s3.storage.S3Storage;
 import dev.deepscreen.connectors.s3.testing.MutableClock;
 import dev.deepscreen.connectors.s3.testing.ObjectContents;
-import dev.deepscreen.connectors.s3.testing.S3ProxySinkSettings;
 import dev.deepscreen.schemas.SampleRecords;
 import dev.deepscreen.embedded.testing.S3ProxyServer;
 import java.util.List;
@@ -68,7 +67,8 @@ class TopicPartitionWriterIT {
   }
 
   private TopicPartitionWriter writer(Map<String, String> extra) {
-    Map<String, String> props = S3ProxySinkSettings.of(s3, BUCKET);
+    Map<String, String> props = s3.clientProperties("");
+    props.put("s3.bucket.name", BUCKET);
     props.put("schema.registry.url", "mock://writer-it");
     props.put("topics.dir", dir);
     props.putAll(extra);

@@ -1,5 +1,10 @@
 package dev.deepscreen.embedded.testing;
 
+import dev.deepscreen.embedded.S3ProxyConfig;
+import dev.deepscreen.s3.S3ClientConfig;
+import dev.deepscreen.s3.S3ClientSettings;
+import dev.deepscreen.s3.S3Clients;
+import dev.deepscreen.s3.S3Connection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -10,23 +15,19 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * S3Proxy with its in-memory backend, in a child JVM bound to 127.0.0.1 and requiring AWS
- * signatures: the real S3-compatible server of the tests of every module that talks to S3 (they
+ * S3Proxy as {@link S3ProxyConfig} sets it up, in a child JVM bound to 127.0.0.1: the real
+ * S3-compatible server of the tests of every module that talks to S3 (they
  * use it from this module's test-jar). A child process because S3Proxy's jar bundles unshaded
  * copies of the AWS SDK, Jackson and logback that would clash with ours on one classpath. The
  * jar is the one the module's build copies to {@code target/s3proxy/s3proxy.jar} (or the
@@ -34,16 +35,16 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class S3ProxyServer implements AutoCloseable {
 
-  public static final String ACCESS_KEY = "deepscreen-test";
-  public static final String SECRET_KEY = "deepscreen-test-secret";
-  public static final String REGION = "us-east-1";
+  public static final String ACCESS_KEY = S3ProxyConfig.ACCESS_KEY;
+  public static final String SECRET_KEY = S3ProxyConfig.SECRET_KEY;
+  public static final String REGION = S3ProxyConfig.REGION;
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   private final Path jar;
   private final Path config;
   private final URI endpoint;
   private final Path log;
-  private final S3Client client;
+  private final S3Connection connection;
   private Process process;
 
   private S3ProxyServer(Path jar, Path config, URI endpoint, Path log) {
@@ -51,13 +52,7 @@ public final class S3ProxyServer implements AutoCloseable {
     this.config = config;
     this.endpoint = endpoint;
     this.log = log;
-    this.client = S3Client.builder().endpointOverride(endpoint).region(Region.of(REGION))
-        .forcePathStyle(true).httpClientBuilder(Apache5HttpClient.builder())
-        // S3Proxy drops the connection after an aws-chunked upload with a checksum trailer.
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-        .build();
+    this.connection = S3Clients.open(clientSettings());
   }
 
   /** Starts a server keeping objects in memory, on a free loopback port. */
@@ -81,19 +76,7 @@ public final class S3ProxyServer implements AutoCloseable {
       URI endpoint = URI.create("http://127.0.0.1:" + port);
       Path dir = Files.createDirectories(jar.getParent().resolve("runs"));
       Path config = dir.resolve("s3proxy-" + port + ".conf");
-      Properties props = new Properties();
-      props.setProperty("s3proxy.endpoint", endpoint.toString());
-      props.setProperty("s3proxy.authorization", "aws-v2-or-v4");
-      props.setProperty("s3proxy.identity", ACCESS_KEY);
-      props.setProperty("s3proxy.credential", SECRET_KEY);
-      props.setProperty("jclouds.identity", "unused");
-      props.setProperty("jclouds.credential", "unused");
-      if (dataDir == null) {
-        props.setProperty("jclouds.provider", "transient-nio2");
-      } else {
-        props.setProperty("jclouds.provider", "filesystem-nio2");
-        props.setProperty("jclouds.filesystem.basedir", dataDir.toAbsolutePath().toString());
-      }
+      Properties props = S3ProxyConfig.properties(endpoint, dataDir);
       try (var out = Files.newBufferedWriter(config)) {
         props.store(out, "S3Proxy of a test");
       }
@@ -185,35 +168,49 @@ public final class S3ProxyServer implements AutoCloseable {
     return endpoint;
   }
 
+  /** The client settings that reach this server. */
+  public S3ClientSettings clientSettings() {
+    return S3ProxyConfig.clientSettings(endpoint);
+  }
+
+  /**
+   * The settings under {@code prefix} that reach this server: {@code s3.endpoint} and the other
+   * client settings for the sink, {@code extract.s3.endpoint} and so on for the extraction stage.
+   * Mutable, to add to.
+   */
+  public Map<String, String> clientProperties(String prefix) {
+    return new HashMap<>(S3ClientConfig.properties(prefix, clientSettings()));
+  }
+
   /** A client of this server (owned by it). */
   public S3Client client() {
-    return client;
+    return connection.client();
   }
 
   public void createBucket(String bucket) {
-    client.createBucket(b -> b.bucket(bucket));
+    client().createBucket(b -> b.bucket(bucket));
   }
 
   /** Every object under the prefix, by key in key order. */
   public Map<String, byte[]> objects(String bucket, String prefix) {
     Map<String, byte[]> objects = new TreeMap<>();
-    for (S3Object object : client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix))
+    for (S3Object object : client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix))
         .contents()) {
       objects.put(object.key(),
-          client.getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asByteArray());
+          client().getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asByteArray());
     }
     return new LinkedHashMap<>(objects);
   }
 
   /** Keys under the prefix, in key order. */
   public List<String> keys(String bucket, String prefix) {
-    return client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()
+    return client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()
         .stream().map(S3Object::key).sorted().toList();
   }
 
   @Override
   public void close() {
-    client.close();
+    connection.close();
     if (!process.isAlive()) {
       return;
     }

@@ -1,6 +1,8 @@
 package dev.deepscreen.streams.extract;
 
 import dev.deepscreen.avro.Stage;
+import dev.deepscreen.s3.S3ClientConfig;
+import dev.deepscreen.s3.S3ClientSettings;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.streams.app.StageConfig;
 import dev.deepscreen.streams.extract.source.FileVideoSource;
@@ -13,8 +15,6 @@ import dev.deepscreen.core.media.FaceCropper;
 import dev.deepscreen.core.media.FaceDetector;
 import dev.deepscreen.core.media.FaceExtractor;
 import dev.deepscreen.core.media.VideoDecoder;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +29,6 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -47,11 +46,17 @@ public final class ExtractConfig extends StageConfig {
   public static final String HTTP_TIMEOUT_MS_CONFIG = "extract.http.timeout.ms";
   public static final String HTTP_MAX_REDIRECTS_CONFIG = "extract.http.max.redirects";
   public static final String S3_ENABLED_CONFIG = "extract.s3.enabled";
-  public static final String S3_REGION_CONFIG = "extract.s3.region";
-  public static final String S3_ENDPOINT_CONFIG = "extract.s3.endpoint";
-  public static final String S3_PATH_STYLE_CONFIG = "extract.s3.path.style.access.enabled";
-  public static final String S3_ACCESS_KEY_CONFIG = "extract.s3.access.key.id";
-  public static final String S3_SECRET_KEY_CONFIG = "extract.s3.secret.access.key";
+  /** The prefix of the S3 client settings, which are the sink connector's {@code s3.*}. */
+  public static final String S3_PREFIX = "extract.";
+  public static final String S3_REGION_CONFIG = S3_PREFIX + S3ClientConfig.REGION;
+  public static final String S3_ENDPOINT_CONFIG = S3_PREFIX + S3ClientConfig.ENDPOINT;
+  public static final String S3_PATH_STYLE_CONFIG = S3_PREFIX + S3ClientConfig.PATH_STYLE;
+  public static final String S3_ACCESS_KEY_CONFIG = S3_PREFIX + S3ClientConfig.ACCESS_KEY;
+  public static final String S3_SECRET_KEY_CONFIG = S3_PREFIX + S3ClientConfig.SECRET_KEY;
+  public static final String S3_CHECKSUM_CONFIG = S3_PREFIX + S3ClientConfig.CHECKSUM;
+  public static final String S3_RETRIES_CONFIG = S3_PREFIX + S3ClientConfig.RETRIES;
+  public static final String S3_RETRY_BACKOFF_MS_CONFIG =
+      S3_PREFIX + S3ClientConfig.RETRY_BACKOFF_MS;
   public static final String S3_ALLOWED_BUCKETS_CONFIG = "extract.s3.allowed.buckets";
   public static final String S3_TIMEOUT_MS_CONFIG = "extract.s3.timeout.ms";
   public static final String DOWNLOAD_DIR_CONFIG = "extract.download.dir";
@@ -72,7 +77,7 @@ public final class ExtractConfig extends StageConfig {
   public static final String CROP_MARGIN_CONFIG = "extract.crop.margin";
   public static final String CROP_JPEG_QUALITY_CONFIG = "extract.crop.jpeg.quality";
 
-  private static final ConfigDef CONFIG = stageConfigDef(APPLICATION_ID_DEFAULT)
+  private static final ConfigDef CONFIG = withS3Client(stageConfigDef(APPLICATION_ID_DEFAULT))
       .define(FILE_ROOTS_CONFIG, Type.LIST, "", Importance.HIGH, "Folders whose files file: URIs"
           + " may name (after resolving links); empty refuses every file: URI.")
       .define(HTTP_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,
@@ -89,25 +94,12 @@ public final class ExtractConfig extends StageConfig {
           "Redirects followed at most; each hop is checked like the first.")
       .define(S3_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,
           "Whether s3://bucket/key URIs are fetched.")
-      .define(S3_REGION_CONFIG, Type.STRING, "us-east-1", new ConfigDef.NonEmptyString(),
-          Importance.MEDIUM, "The buckets' AWS region (also used to sign requests to "
-              + S3_ENDPOINT_CONFIG + ").")
-      .define(S3_ENDPOINT_CONFIG, Type.STRING, "", new HttpUrlOrEmpty(), Importance.MEDIUM,
-          "Endpoint of an S3-compatible store (MinIO, Ceph, S3Proxy), for example"
-              + " http://minio:9000. Empty for AWS S3 itself.")
-      .define(S3_PATH_STYLE_CONFIG, Type.BOOLEAN, false, Importance.LOW, "Address the bucket as"
-          + " a path (http://host/bucket/key) instead of a host name (http://bucket.host/key)."
-          + " Most S3-compatible stores need true.")
-      .define(S3_ACCESS_KEY_CONFIG, Type.PASSWORD, null, Importance.HIGH, "Access key id. When"
-          + " unset with " + S3_SECRET_KEY_CONFIG + ", the AWS default credentials chain is used"
-          + " (environment, system properties, profile, container or instance role).")
-      .define(S3_SECRET_KEY_CONFIG, Type.PASSWORD, null, Importance.HIGH, "Secret access key,"
-          + " set together with " + S3_ACCESS_KEY_CONFIG + ".")
       .define(S3_ALLOWED_BUCKETS_CONFIG, Type.LIST, "", Importance.HIGH, "Buckets s3: videos may"
           + " come from; empty allows every bucket the credentials can read. Set it when the"
           + " credentials can read more than the uploads.")
       .define(S3_TIMEOUT_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1), Importance.LOW,
-          "Time allowed for one download from S3, connection included.")
+          "Time allowed for one download from S3, connection included; it also bounds each"
+              + " request with its retries (" + S3_RETRIES_CONFIG + ").")
       .define(DOWNLOAD_DIR_CONFIG, Type.STRING, System.getProperty("java.io.tmpdir"),
           Importance.LOW, "Folder for downloaded copies, deleted after each video.")
       .define(MAX_BYTES_CONFIG, Type.LONG, DecodeLimits.DEFAULTS.maxBytes(), Range.atLeast(1),
@@ -158,12 +150,22 @@ public final class ExtractConfig extends StageConfig {
           "not a folder");
     }
     decodeLimits(); // DecodeLimits refuses formats that open other files
-    if ((getPassword(S3_ACCESS_KEY_CONFIG) == null)
-        != (getPassword(S3_SECRET_KEY_CONFIG) == null)) {
-      throw new ConfigException(S3_SECRET_KEY_CONFIG, "[hidden]", "set both "
-          + S3_ACCESS_KEY_CONFIG + " and " + S3_SECRET_KEY_CONFIG + ", or neither to use the AWS"
-          + " default credentials chain");
-    }
+    s3ClientSettings(); // both keys or neither
+  }
+
+  /**
+   * The S3 client settings ({@code extract.s3.*}, the sink connector's {@code s3.*}), defined
+   * with the {@code s3:} source's own settings that follow.
+   */
+  private static ConfigDef withS3Client(ConfigDef def) {
+    S3ClientConfig.define(def, S3_PREFIX, null, 0);
+    return def;
+  }
+
+  /** How the {@code s3:} source reaches its store; each call bounded by the download timeout. */
+  public S3ClientSettings s3ClientSettings() {
+    return S3ClientConfig.settings(this, S3_PREFIX)
+        .withTimeout(Duration.ofMillis(getLong(S3_TIMEOUT_MS_CONFIG)));
   }
 
   /** The definitions, for documentation. */
@@ -225,15 +227,9 @@ public final class ExtractConfig extends StageConfig {
           getInt(HTTP_MAX_REDIRECTS_CONFIG), Path.of(getString(DOWNLOAD_DIR_CONFIG)))));
     }
     if (getBoolean(S3_ENABLED_CONFIG)) {
-      String endpoint = getString(S3_ENDPOINT_CONFIG).trim();
-      Password accessKey = getPassword(S3_ACCESS_KEY_CONFIG);
-      Password secretKey = getPassword(S3_SECRET_KEY_CONFIG);
-      sources.add(new S3VideoSource(new S3VideoSource.Settings(getString(S3_REGION_CONFIG),
-          endpoint.isEmpty() ? null : URI.create(endpoint), getBoolean(S3_PATH_STYLE_CONFIG),
-          accessKey == null ? null : accessKey.value(),
-          secretKey == null ? null : secretKey.value(), getList(S3_ALLOWED_BUCKETS_CONFIG),
-          Duration.ofMillis(getLong(S3_TIMEOUT_MS_CONFIG)), getLong(MAX_BYTES_CONFIG),
-          Path.of(getString(DOWNLOAD_DIR_CONFIG)))));
+      sources.add(new S3VideoSource(new S3VideoSource.Settings(s3ClientSettings(),
+          getList(S3_ALLOWED_BUCKETS_CONFIG), Duration.ofMillis(getLong(S3_TIMEOUT_MS_CONFIG)),
+          getLong(MAX_BYTES_CONFIG), Path.of(getString(DOWNLOAD_DIR_CONFIG)))));
     }
     return new VideoSources(sources);
   }
@@ -269,32 +265,5 @@ public final class ExtractConfig extends StageConfig {
   static int defaultStreamThreads() {
     return Math.max(Topics.VIDEO_EVENTS.partitions(),
         Runtime.getRuntime().availableProcessors());
-  }
-
-  /** Empty, or an absolute http(s) URL with a host. */
-  private static final class HttpUrlOrEmpty implements ConfigDef.Validator {
-    @Override
-    public void ensureValid(String name, Object value) {
-      String url = value == null ? "" : ((String) value).trim();
-      if (url.isEmpty()) {
-        return;
-      }
-      URI uri;
-      try {
-        uri = new URI(url);
-      } catch (URISyntaxException e) {
-        throw new ConfigException(name, value, "not a URL: " + e.getMessage());
-      }
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-          || uri.getHost() == null) {
-        throw new ConfigException(name, value,
-            "must be an http(s)://host[:port] URL, or empty for AWS S3");
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "empty, or http(s)://host[:port]";
-    }
   }
 }

@@ -126,7 +126,7 @@ class ComposeFileTest {
     JsonNode connector = YamlFiles.JSON.readTree(
         Repository.file("connectors/config/verdicts-s3-sink.json").toFile()).path("config");
     URI registry = URI.create(connector.path("schema.registry.url").asText());
-    URI store = URI.create(connector.path("store.url").asText());
+    URI store = URI.create(connector.path("s3.endpoint").asText());
 
     assertThat(connector.path("topics").asText()).isEqualTo(Topics.VERDICTS.name());
     assertThat(services.has(registry.getHost())).as(registry.getHost()).isTrue();

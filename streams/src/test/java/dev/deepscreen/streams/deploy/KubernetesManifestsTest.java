@@ -482,7 +482,7 @@ class KubernetesManifestsTest {
     PodSpec score = build.stage("score").getSpec().getTemplate().getSpec();
     JsonNode connector = YamlFiles.JSON.readTree(
         Repository.file("connectors/config/verdicts-s3-sink.json").toFile()).path("config");
-    URI store = URI.create(connector.path("store.url").asText());
+    URI store = URI.create(connector.path("s3.endpoint").asText());
     Service s3 = build.one(Service.class, store.getHost());
     String buckets = String.join(" ", build.one(Job.class, "s3-buckets").getSpec().getTemplate()
         .getSpec().getContainers().get(0).getArgs());

@@ -27,7 +27,8 @@ class StreamsDistributionIT {
     assertThat(distribution.resolve("bin/deepscreen")).isRegularFile();
     try (Stream<Path> jars = Files.list(distribution.resolve("lib"))) {
       assertThat(jars.map(p -> p.getFileName().toString()))
-          .anySatisfy(name -> assertThat(name).startsWith("deepscreen-streams-"));
+          .anySatisfy(name -> assertThat(name).startsWith("deepscreen-streams-"))
+          .noneSatisfy(name -> assertThat(name).endsWith(".zip"));
     }
   }
 }

@@ -73,11 +73,7 @@ class ExtractFromS3IT {
   private void start(Map<String, String> overrides) throws Exception {
     downloads = Files.createTempDirectory(dir, "downloads");
     Map<String, Object> settings = new HashMap<>();
-    settings.put(ExtractConfig.S3_ENDPOINT_CONFIG, s3.endpoint().toString());
-    settings.put(ExtractConfig.S3_PATH_STYLE_CONFIG, "true");
-    settings.put(ExtractConfig.S3_REGION_CONFIG, S3ProxyServer.REGION);
-    settings.put(ExtractConfig.S3_ACCESS_KEY_CONFIG, S3ProxyServer.ACCESS_KEY);
-    settings.put(ExtractConfig.S3_SECRET_KEY_CONFIG, S3ProxyServer.SECRET_KEY);
+    settings.putAll(s3.clientProperties(ExtractConfig.S3_PREFIX));
     settings.put(ExtractConfig.S3_ALLOWED_BUCKETS_CONFIG, BUCKET + ",missing-bucket");
     settings.put(ExtractConfig.MAX_BYTES_CONFIG, Long.toString(MAX_BYTES));
     settings.put(ExtractConfig.DOWNLOAD_DIR_CONFIG, downloads.toString());

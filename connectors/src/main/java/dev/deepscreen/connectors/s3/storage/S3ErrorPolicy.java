@@ -6,9 +6,10 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
- * The one place that decides whether a failed S3 request is worth trying again. Server errors,
- * throttling and I/O failures are transient; everything else (access denied, no such bucket, a
- * bad request, missing credentials) will fail the same way again and must reach a person.
+ * The one place that decides whether a failed S3 request, once the client's own retries are
+ * spent, is worth trying again later. Server errors, throttling and I/O failures are transient;
+ * everything else (access denied, no such bucket, a bad request, missing credentials) will fail
+ * the same way again and must reach a person.
  */
 public final class S3ErrorPolicy {
   private S3ErrorPolicy() {}

@@ -1,5 +1,6 @@
 /**
- * The bucket: an S3 client behind one retry policy ({@link
- * dev.deepscreen.connectors.s3.storage.S3ErrorPolicy}) and objects published only when complete.
+ * The bucket: the project's S3 client (the SDK's standard retries), one policy deciding which
+ * failures may pass ({@link dev.deepscreen.connectors.s3.storage.S3ErrorPolicy}), and objects
+ * published only when complete.
  */
 package dev.deepscreen.connectors.s3.storage;

@@ -2,7 +2,6 @@ package dev.deepscreen.connectors.s3.bench;
 
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.connectors.s3.S3SinkTask;
-import dev.deepscreen.connectors.s3.testing.S3ProxySinkSettings;
 import dev.deepscreen.connectors.s3.testing.StubSinkTaskContext;
 import dev.deepscreen.schemas.SampleRecords;
 import dev.deepscreen.schemas.Topics;
@@ -104,7 +103,8 @@ public final class S3SinkBenchmark {
   /** Feeds the records to a task in Connect-sized batches of 500; nanoseconds taken. */
   private static long runSink(S3ProxyServer s3, String scope, List<SinkRecord> records,
       int flushSize, String prefix) {
-    Map<String, String> props = S3ProxySinkSettings.of(s3, "bench");
+    Map<String, String> props = s3.clientProperties("");
+    props.put("s3.bucket.name", "bench");
     props.put("schema.registry.url", "mock://" + scope);
     props.put("topics.dir", prefix);
     props.put("flush.size", Integer.toString(flushSize));

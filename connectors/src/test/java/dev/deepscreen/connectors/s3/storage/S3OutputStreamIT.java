@@ -27,11 +27,10 @@ class S3OutputStreamIT {
   static void start() {
     s3 = S3ProxyServer.start();
     s3.createBucket(BUCKET);
-    storage = S3Storage.connect(new S3SinkConfig(Map.of("s3.bucket.name", BUCKET,
-        "schema.registry.url", "mock://unused", "store.url", s3.endpoint().toString(),
-        "s3.path.style.access.enabled", "true",
-        "aws.access.key.id", S3ProxyServer.ACCESS_KEY,
-        "aws.secret.access.key", S3ProxyServer.SECRET_KEY)));
+    Map<String, String> props = s3.clientProperties("");
+    props.put("s3.bucket.name", BUCKET);
+    props.put("schema.registry.url", "mock://unused");
+    storage = S3Storage.connect(new S3SinkConfig(props));
   }
 
   @AfterAll

@@ -116,9 +116,7 @@ public final class SinkEnvironment implements AutoCloseable {
     config.put("topics.dir", dir);
     config.put("s3.bucket.name", bucket);
     config.put("schema.registry.url", "mock://" + scope);
-    config.put("store.url", s3.endpoint().toString());
-    config.put("aws.access.key.id", S3ProxyServer.ACCESS_KEY);
-    config.put("aws.secret.access.key", S3ProxyServer.SECRET_KEY);
+    config.putAll(s3.clientProperties(""));
     for (int i = 0; i < overrides.length; i += 2) {
       config.put(overrides[i], overrides[i + 1]);
     }

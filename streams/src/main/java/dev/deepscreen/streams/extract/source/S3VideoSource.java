@@ -1,6 +1,9 @@
 package dev.deepscreen.streams.extract.source;
 
 import dev.deepscreen.core.media.VideoException;
+import dev.deepscreen.s3.S3ClientSettings;
+import dev.deepscreen.s3.S3Clients;
+import dev.deepscreen.s3.S3Connection;
 import dev.deepscreen.core.media.VideoException.Kind;
 import java.net.URI;
 import java.time.Duration;
@@ -8,27 +11,18 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
- * Downloads {@code s3://bucket/key} URIs to a temporary file with the AWS SDK, from AWS S3 or an
- * S3-compatible store. The bucket must be on the allow-list when one is set (checked before any
+ * Downloads {@code s3://bucket/key} URIs to a temporary file with the project's S3 client
+ * ({@link S3Clients}), from AWS S3 or an S3-compatible store. The bucket must be on the allow-list when one is set (checked before any
  * request); an object larger than the size limit is refused from the length S3 announces, before
  * its body is read, and the limit is enforced again while reading.
  */
@@ -38,67 +32,32 @@ public final class S3VideoSource implements VideoSource {
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]");
 
   /**
-   * @param region the buckets' region, also used to sign requests to an endpoint override
-   * @param endpoint an S3-compatible store's endpoint, or null for AWS S3
-   * @param pathStyleAccess address buckets as {@code host/bucket} rather than {@code bucket.host}
-   * @param accessKeyId static credentials with {@code secretAccessKey}, or null for the AWS
-   *     default credentials chain
-   * @param secretAccessKey the secret of {@code accessKeyId}, or null
+   * @param client how to reach the store (its timeout bounds each request and its retries)
    * @param allowedBuckets buckets videos may come from; empty allows every bucket the
    *     credentials can read
    * @param timeout time allowed for one download, connection included
    * @param maxBytes largest object accepted
    * @param tempDir folder for the downloaded copies
    */
-  public record Settings(String region, URI endpoint, boolean pathStyleAccess,
-      String accessKeyId, String secretAccessKey, List<String> allowedBuckets, Duration timeout,
+  public record Settings(S3ClientSettings client, List<String> allowedBuckets, Duration timeout,
       long maxBytes, java.nio.file.Path tempDir) {
     public Settings {
-      Objects.requireNonNull(region, "region");
+      Objects.requireNonNull(client, "client");
       Objects.requireNonNull(timeout, "timeout");
       Objects.requireNonNull(tempDir, "tempDir");
       allowedBuckets = List.copyOf(allowedBuckets);
-      if ((accessKeyId == null) != (secretAccessKey == null)) {
-        throw new IllegalArgumentException("set both the access key id and the secret, or"
-            + " neither");
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "Settings[region=" + region + ", endpoint=" + endpoint + ", pathStyleAccess="
-          + pathStyleAccess + ", accessKeyId=" + (accessKeyId == null ? "(default chain)"
-          : "[hidden]") + ", allowedBuckets=" + allowedBuckets + ", timeout=" + timeout
-          + ", maxBytes=" + maxBytes + ", tempDir=" + tempDir + "]";
     }
   }
 
   private final Settings settings;
   private final Set<String> allowedBuckets;
-  private final AwsCredentialsProvider credentials;
-  private final S3Client client;
+  private final S3Connection connection;
 
   public S3VideoSource(Settings settings) {
     this.settings = settings;
     this.allowedBuckets = Set.copyOf(settings.allowedBuckets());
-    this.credentials = settings.accessKeyId() == null
-        ? DefaultCredentialsProvider.builder().build()
-        : StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKeyId(),
-            settings.secretAccessKey()));
-    S3ClientBuilder builder = S3Client.builder()
-        .region(Region.of(settings.region()))
-        .credentialsProvider(credentials)
-        .forcePathStyle(settings.pathStyleAccess())
-        .httpClientBuilder(Apache5HttpClient.builder()
-            .connectionTimeout(settings.timeout())
-            .socketTimeout(settings.timeout()))
-        // Bounds the request and its retries up to the first byte of the body; the body is
-        // bounded by the download's own deadline.
-        .overrideConfiguration(o -> o.apiCallTimeout(settings.timeout()));
-    if (settings.endpoint() != null) {
-      builder.endpointOverride(settings.endpoint());
-    }
-    this.client = builder.build();
+    this.connection = S3Clients.open(settings.client().timeout() == null
+        ? settings.client().withTimeout(settings.timeout()) : settings.client());
   }
 
   @Override
@@ -155,7 +114,7 @@ public final class S3VideoSource implements VideoSource {
       throws VideoException {
     String name = "s3://" + bucket + "/" + key;
     try {
-      return client.getObject(b -> b.bucket(bucket).key(key));
+      return connection.client().getObject(b -> b.bucket(bucket).key(key));
     } catch (NoSuchKeyException e) {
       throw new VideoException(Kind.UNREADABLE, "No such object: " + name, e);
     } catch (NoSuchBucketException e) {
@@ -179,9 +138,6 @@ public final class S3VideoSource implements VideoSource {
 
   @Override
   public void close() {
-    client.close();
-    if (credentials instanceof SdkAutoCloseable closeable) {
-      closeable.close();
-    }
+    connection.close();
   }
 }
