@@ -20,11 +20,14 @@ public final class StageInstance implements AutoCloseable {
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics kafkaMetrics;
   private final AutoCloseable shared;
+  private final RunMarker marker;
 
-  StageInstance(String name, KafkaStreams streams, AutoCloseable shared, MeterRegistry meters) {
+  StageInstance(String name, KafkaStreams streams, AutoCloseable shared, MeterRegistry meters,
+      RunMarker marker) {
     this.name = name;
     this.streams = streams;
     this.shared = shared;
+    this.marker = marker;
     this.kafkaMetrics = new KafkaStreamsMetrics(streams);
     kafkaMetrics.bindTo(meters);
   }
@@ -39,6 +42,7 @@ public final class StageInstance implements AutoCloseable {
   }
 
   public void start() {
+    marker.start(name);
     streams.start();
   }
 
@@ -47,7 +51,9 @@ public final class StageInstance implements AutoCloseable {
     try {
       // First, so that its refresh no longer reads the metrics of a closing application.
       kafkaMetrics.close();
-      StageRunner.close(streams);
+      if (StageRunner.close(streams)) {
+        marker.closed();
+      }
     } finally {
       try {
         shared.close();

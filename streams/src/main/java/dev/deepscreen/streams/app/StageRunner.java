@@ -176,7 +176,7 @@ public final class StageRunner<C extends StageConfig> {
     AutoCloseable shared = topology.build(builder, config, registry, meters);
     try {
       return new StageInstance(name, new KafkaStreams(builder.build(props), props), shared,
-          meters);
+          meters, RunMarker.of(props));
     } catch (RuntimeException e) {
       closeQuietly(shared, e);
       throw e;
@@ -188,9 +188,13 @@ public final class StageRunner<C extends StageConfig> {
     return name;
   }
 
-  /** Closes, leaving the consumer group so that its partitions move at once. */
-  public static void close(KafkaStreams streams) {
-    streams.close(CloseOptions.groupMembershipOperation(
+  /**
+   * Closes, leaving the consumer group so that its partitions move at once.
+   *
+   * @return whether every thread stopped within the timeout
+   */
+  public static boolean close(KafkaStreams streams) {
+    return streams.close(CloseOptions.groupMembershipOperation(
         CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
   }
 
