@@ -22,7 +22,9 @@ import org.apache.kafka.common.utils.Utils;
 /**
  * Reads one event's extraction summary and face scores for its case page: the event's partition
  * of each topic (keys are event ids, partitioned as the stages' producers do), from a minute
- * before the event's submission to the end, at most a configured number of records.
+ * before the event's submission until a record stamped a minute after its verdict (the stages
+ * stamp their output with their input's time, and all of it precedes the verdict) or the end, at
+ * most a configured number of records.
  */
 final class EvidenceReader {
 
@@ -56,8 +58,9 @@ final class EvidenceReader {
     ExtractionSummary summary = null;
     List<FaceScore> faceScores = new ArrayList<>();
     try (Consumer<String, byte[]> consumer = consumers.get()) {
+      long until = verdict.getDecidedAt().toEpochMilli() + SLACK_MS;
       for (ConsumerRecord<String, byte[]> record : read(consumer,
-          Topics.EXTRACTION_SUMMARIES.name(), eventId, from, notes)) {
+          Topics.EXTRACTION_SUMMARIES.name(), eventId, from, until, notes)) {
         try {
           ExtractionSummary read = summaries.deserialize(record.topic(), record.value());
           summary = read == null ? summary : read;
@@ -68,7 +71,7 @@ final class EvidenceReader {
         }
       }
       for (ConsumerRecord<String, byte[]> record : read(consumer, Topics.FACE_SCORES.name(),
-          eventId, from, notes)) {
+          eventId, from, until, notes)) {
         try {
           FaceScore score = scores.deserialize(record.topic(), record.value());
           if (score != null) {
@@ -95,7 +98,7 @@ final class EvidenceReader {
   }
 
   private List<ConsumerRecord<String, byte[]>> read(Consumer<String, byte[]> consumer,
-      String topic, String eventId, long from, List<String> notes) {
+      String topic, String eventId, long from, long until, List<String> notes) {
     List<PartitionInfo> infos = consumer.partitionsFor(topic);
     if (infos == null || infos.isEmpty()) {
       notes.add("The topic " + topic + " does not exist.");
@@ -122,8 +125,8 @@ final class EvidenceReader {
         return found;
       }
       for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-        if (record.offset() >= end) {
-          break;
+        if (record.offset() >= end || record.timestamp() > until) {
+          return found;
         }
         if (++read > maxRecords) {
           notes.add("Stopped reading " + topic + " after " + maxRecords + " records; some of"

@@ -476,9 +476,9 @@ class ReviewServerIT {
         new StringSerializer(), topic.valueSerde(registry, true).serializer())) {
       for (V value : values) {
         String key = String.valueOf(value.get(value.getSchema().getField("event_id").pos()));
-        // Verdicts stamped at their submission; the evidence later, as the stages write it.
+        // Stamped as the stages stamp them: with the time of the event they follow from.
         long timestamp = value instanceof Verdict v ? v.getSubmittedAt().toEpochMilli()
-            : System.currentTimeMillis();
+            : reviewed.getSubmittedAt().toEpochMilli() + 100;
         producer.send(new ProducerRecord<>(topic.name(), null, timestamp, key, value)).get();
       }
     }
