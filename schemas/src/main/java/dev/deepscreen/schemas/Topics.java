@@ -6,6 +6,7 @@ import dev.deepscreen.avro.DeadLetter;
 import dev.deepscreen.avro.ExtractionSummary;
 import dev.deepscreen.avro.FaceCrop;
 import dev.deepscreen.avro.FaceScore;
+import dev.deepscreen.avro.ReviewDecision;
 import dev.deepscreen.avro.VideoEvent;
 import dev.deepscreen.avro.Verdict;
 import java.util.List;
@@ -20,6 +21,7 @@ public final class Topics {
   private static final String DAY_MS = Long.toString(24L * 60 * 60 * 1000);
   private static final String WEEK_MS = Long.toString(7L * 24 * 60 * 60 * 1000);
   private static final String MONTH_MS = Long.toString(30L * 24 * 60 * 60 * 1000);
+  private static final String YEAR_MS = Long.toString(365L * 24 * 60 * 60 * 1000);
 
   /** Requests to screen a video, from producers. */
   public static final TopicDefinition<VideoEvent> VIDEO_EVENTS = new TopicDefinition<>(
@@ -52,6 +54,16 @@ public final class Topics {
       "verdicts", Verdict.class, 6,
       configs("cleanup.policy", "compact,delete", "retention.ms", MONTH_MS));
 
+  /**
+   * Reviewers' decisions on verdicts, from the review server, keyed by event id. Compacted: the
+   * latest decision on an event replaces the earlier ones. Kept a year, far longer than the
+   * verdicts they decide, so that a decided case never returns to the review queue; the S3 sink
+   * keeps every decision for audit.
+   */
+  public static final TopicDefinition<ReviewDecision> REVIEW_DECISIONS = new TopicDefinition<>(
+      "review-decisions", ReviewDecision.class, 6,
+      configs("cleanup.policy", "compact,delete", "retention.ms", YEAR_MS));
+
   /** Records any stage gave up on, with the reason; kept long enough for someone to look. */
   public static final TopicDefinition<DeadLetter> DEAD_LETTERS = new TopicDefinition<>(
       "dead-letters", DeadLetter.class, 1,
@@ -61,6 +73,6 @@ public final class Topics {
   /** Every topic, in the order of the flow. */
   public static List<TopicDefinition<?>> all() {
     return List.of(VIDEO_EVENTS, FACE_CROPS, EXTRACTION_SUMMARIES, FACE_SCORES, VERDICTS,
-        DEAD_LETTERS);
+        REVIEW_DECISIONS, DEAD_LETTERS);
   }
 }

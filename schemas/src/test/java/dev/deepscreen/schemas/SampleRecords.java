@@ -13,6 +13,8 @@ import dev.deepscreen.avro.Label;
 import dev.deepscreen.avro.ModelResult;
 import dev.deepscreen.avro.ModelScore;
 import dev.deepscreen.avro.ModerationAction;
+import dev.deepscreen.avro.ReviewAction;
+import dev.deepscreen.avro.ReviewDecision;
 import dev.deepscreen.avro.ScoreStatus;
 import dev.deepscreen.avro.Stage;
 import dev.deepscreen.avro.StageTimings;
@@ -98,9 +100,20 @@ public final class SampleRecords {
         .build();
   }
 
+  public static ReviewDecision reviewDecision() {
+    return ReviewDecision.newBuilder()
+        .setDecisionId(UUID.fromString("0f8fad5b-d9cb-469f-a165-70867728950e"))
+        .setEventId(EVENT_ID).setVideoId("video-42").setUri("s3://uploads/video-42.mp4")
+        .setDecision(ReviewAction.BLOCK).setNote("face swap visible at 0:03")
+        .setReviewer("ada").setDecidedAt(T0.plusSeconds(3600))
+        .setVerdictAction(ModerationAction.REVIEW).setVerdictProbability(0.71)
+        .setVerdictDecidedAt(T0.plusMillis(1310)).setEnsembleVersion("dfdc-b0-2026.11")
+        .build();
+  }
+
   /** One sample of each topic's value type, in the order of {@link Topics#all()}. */
   public static List<SpecificRecord> all() {
     return List.of(videoEvent(), faceCrop(), extractionSummary(), faceScore(), verdict(),
-        deadLetter());
+        reviewDecision(), deadLetter());
   }
 }

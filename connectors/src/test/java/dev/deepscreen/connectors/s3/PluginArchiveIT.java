@@ -48,6 +48,8 @@ class PluginArchiveIT {
         .noneMatch(j -> j.startsWith("kafka-clients") || j.startsWith("connect-")
             || j.startsWith("slf4j"));
     assertThat(pluginPath.resolve("deepscreen-s3-sink/etc/verdicts-s3-sink.json")).exists();
+    assertThat(pluginPath.resolve("deepscreen-s3-sink/etc/review-decisions-s3-sink.json"))
+        .exists();
 
     Plugins plugins = new Plugins(Map.of("plugin.path", pluginPath.toString(),
         "plugin.discovery", "service_load"));

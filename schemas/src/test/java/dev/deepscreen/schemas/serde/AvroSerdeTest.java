@@ -45,8 +45,8 @@ class AvroSerdeTest {
       assertThat(registry.lookup(topic.valueSubject(), topic.valueSchema()).id()).isEqualTo(id);
     }
     assertThat(registry.subjects()).containsExactly("dead-letters-value",
-        "extraction-summaries-value", "face-crops-value", "face-scores-value", "verdicts-value",
-        "video-events-value");
+        "extraction-summaries-value", "face-crops-value", "face-scores-value",
+        "review-decisions-value", "verdicts-value", "video-events-value");
   }
 
   @SuppressWarnings("unchecked")

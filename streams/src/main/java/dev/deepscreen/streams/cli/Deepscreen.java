@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code deepscreen} command: runs the stages, creates the topics, submits videos, follows
- * verdicts and runs the whole pipeline in one process ({@code demo}).
+ * verdicts, serves the reviewers' web application ({@code review}) and runs the whole pipeline
+ * in one process ({@code demo}).
  *
  * <p>Exit codes, shared with {@link StageRunner}: 0 success, 1 failure (the message says why), 64
  * wrong arguments, 66 an input file cannot be read, 78 invalid settings.
@@ -84,6 +85,7 @@ public final class Deepscreen implements Callable<Integer> {
             .addSubcommand(new TopicsCommand.Create(context)))
         .addSubcommand(new SubmitCommand(context))
         .addSubcommand(new VerdictsCommand(context))
+        .addSubcommand(new ReviewCommand(context))
         .addSubcommand("demo", demo)
         .addSubcommand(new BatchCommand(context));
     cli.setOut(new PrintWriter(context.out(), true, StandardCharsets.UTF_8));

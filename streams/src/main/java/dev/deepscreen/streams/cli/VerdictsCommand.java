@@ -36,7 +36,10 @@ import picocli.CommandLine.Option;
         + " line, until stopped (Ctrl-C), --limit verdicts were printed, or with"
         + " --until-caught-up the verdicts there were when it started.",
         "--event ID prints the verdict of one event (the last one written, as the compacted"
-        + " topic keeps it) and exits 1 when there is none."})
+        + " topic keeps it) and exits 1 when there is none.",
+        "FINAL (final_action in JSON, with the decision as review) is the reviewer's latest"
+        + " decision on the event from review-decisions when there is one, else the verdict's"
+        + " action."})
 final class VerdictsCommand implements Callable<Integer> {
 
   /** How verdicts are printed. */
@@ -70,6 +73,8 @@ final class VerdictsCommand implements Callable<Integer> {
       description = "Print the verdict of this event id only, from the start of the topic.")
   String event;
 
+  private FinalActions decisions;
+
   VerdictsCommand(CommandContext context) {
     this.context = context;
   }
@@ -102,7 +107,9 @@ final class VerdictsCommand implements Callable<Integer> {
     try (SchemaRegistryClient registry = settings.registry(serdeConfig);
         KafkaConsumer<String, Verdict> consumer = new KafkaConsumer<>(props,
             new StringDeserializer(), Topics.VERDICTS.valueSerde(registry, false)
-                .deserializer())) {
+                .deserializer());
+        FinalActions decisions = new FinalActions(props, registry, context.err())) {
+      this.decisions = decisions;
       Runnable withdraw = context.stopSignal().register(() -> {
         stopping.set(true);
         consumer.wakeup();
@@ -161,9 +168,9 @@ final class VerdictsCommand implements Callable<Integer> {
     }
     if (format == Format.table) {
       context.out().println(VerdictTable.header());
-      context.out().println(VerdictTable.row(last));
+      context.out().println(VerdictTable.row(last, decisions.of(last)));
     } else {
-      context.out().println(AvroJson.line(last));
+      context.out().println(decisions.jsonLine(last));
     }
     return StageRunner.EXIT_OK;
   }
@@ -206,8 +213,10 @@ final class VerdictsCommand implements Callable<Integer> {
           if (record.value() == null) {
             continue;
           }
-          context.out().println(format == Format.table ? VerdictTable.row(record.value())
-              : AvroJson.line(record.value()));
+          decisions.update();
+          context.out().println(format == Format.table
+              ? VerdictTable.row(record.value(), decisions.of(record.value()))
+              : decisions.jsonLine(record.value()));
           if (limit != null && ++printed >= limit) {
             break;
           }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.deepscreen.avro.ReviewAction;
+import dev.deepscreen.avro.ReviewDecision;
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.schemas.SampleRecords;
 import dev.deepscreen.schemas.serde.AvroJson;
@@ -20,12 +22,27 @@ class VerdictFormatsTest {
     String row = VerdictTable.row(verdict);
     assertThat(row).hasSameSizeAs(header);
     assertThat(header.split(" +")).containsExactly("VIDEO", "PROBABILITY", "LABEL", "ACTION",
-        "STATUS", "FACES", "TIME");
+        "STATUS", "FACES", "TIME", "FINAL");
     assertThat(row.substring(0, 28)).isEqualTo("...-very-long-video-name.mp4");
     assertThat(row.split(" +")).containsSequence(
         String.format(java.util.Locale.ROOT, "%.3f", verdict.getProbability()),
         verdict.getLabel().name(), verdict.getAction().name(), verdict.getStatus().name(),
         verdict.getFacesScored() + "/" + verdict.getFacesExpected());
+  }
+
+  @Test
+  void theFinalActionIsTheReviewersDecisionWhenThereIsOne() {
+    ReviewDecision decision = ReviewDecision.newBuilder(SampleRecords.reviewDecision())
+        .setEventId(verdict.getEventId()).setDecision(ReviewAction.ALLOW).build();
+    ReviewDecision otherEvent = ReviewDecision.newBuilder(decision)
+        .setEventId(java.util.UUID.randomUUID()).build();
+
+    assertThat(VerdictTable.row(verdict, decision)).hasSameSizeAs(VerdictTable.header())
+        .endsWith("ALLOW   ");
+    assertThat(VerdictTable.row(verdict)).endsWith(String.format(java.util.Locale.ROOT, "%-8s",
+        verdict.getAction().name()));
+    assertThat(VerdictTable.finalAction(verdict, otherEvent))
+        .isEqualTo(verdict.getAction().name());
   }
 
   @Test

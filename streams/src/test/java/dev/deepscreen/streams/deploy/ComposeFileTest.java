@@ -129,6 +129,12 @@ class ComposeFileTest {
     URI store = URI.create(connector.path("s3.endpoint").asText());
 
     assertThat(connector.path("topics").asText()).isEqualTo(Topics.VERDICTS.name());
+    JsonNode decisions = YamlFiles.JSON.readTree(Repository.file(
+        "connectors/config/review-decisions-s3-sink.json").toFile()).path("config");
+    assertThat(decisions.path("topics").asText()).isEqualTo(Topics.REVIEW_DECISIONS.name());
+    assertThat(decisions.path("store.url").asText()).isEqualTo(store.toString());
+    assertThat(decisions.path("s3.bucket.name").asText())
+        .isEqualTo(connector.path("s3.bucket.name").asText());
     assertThat(services.has(registry.getHost())).as(registry.getHost()).isTrue();
     assertThat(strings(services.path(registry.getHost()).path("ports")))
         .anySatisfy(p -> assertThat(p).endsWith(":" + registry.getPort()));
@@ -148,8 +154,11 @@ class ComposeFileTest {
     String script = String.join(" ", strings(init.path("command")));
 
     assertThat(strings(init.path("volumes")))
-        .contains("./connectors/config/verdicts-s3-sink.json:/config/verdicts-s3-sink.json:ro");
-    assertThat(script).contains("--data @/config/verdicts-s3-sink.json")
+        .contains("./connectors/config/verdicts-s3-sink.json:/config/verdicts-s3-sink.json:ro",
+            "./connectors/config/review-decisions-s3-sink.json"
+                + ":/config/review-decisions-s3-sink.json:ro");
+    assertThat(script).contains("--data @/config/$$1.json")
+        .contains("submit verdicts-s3-sink && submit review-decisions-s3-sink")
         .contains("http://connect:8083/connectors").contains("201|409");
     assertThat(init.path("depends_on").path("connect").path("condition").asText())
         .isEqualTo("service_healthy");

@@ -145,7 +145,8 @@ class KubernetesManifestsTest {
     }
     assertThat(names).allSatisfy((name, count) -> assertThat(count).as(name).isEqualTo(1));
     assertThat(names).containsKeys("Kafka/deepscreen", "KafkaConnect/deepscreen",
-        "KafkaConnector/verdicts-s3-sink", "Deployment/extract", "Deployment/score",
+        "KafkaConnector/verdicts-s3-sink", "KafkaConnector/review-decisions-s3-sink",
+        "Deployment/extract", "Deployment/score",
         "Deployment/aggregate", "Deployment/schema-registry", "Job/trainer");
   }
 
@@ -207,14 +208,26 @@ class KubernetesManifestsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"base", "overlays/dev", "overlays/gpu"})
-  void theConnectorIsTheRepositorysConfigurationOnAConnectClusterWithThePlugin(
+  void eachConnectorIsTheRepositorysConfigurationOnAConnectClusterWithThePlugin(
       String kustomization) throws IOException {
     Build build = build(kustomization);
+    assertThat(build.all(KafkaConnector.class)).extracting(KubernetesObjects::name)
+        .containsExactlyInAnyOrder(CONNECTOR_CONFIGS.toArray(String[]::new));
+    for (String name : CONNECTOR_CONFIGS) {
+      checkConnector(build, name);
+    }
+  }
+
+  /** The connector configurations in connectors/config, each declared as a KafkaConnector. */
+  private static final List<String> CONNECTOR_CONFIGS =
+      List.of("verdicts-s3-sink", "review-decisions-s3-sink");
+
+  private static void checkConnector(Build build, String name) throws IOException {
     Kafka kafka = build.only(Kafka.class);
     KafkaConnect connect = build.only(KafkaConnect.class);
-    KafkaConnector connector = build.only(KafkaConnector.class);
+    KafkaConnector connector = build.one(KafkaConnector.class, name);
     JsonNode file = YamlFiles.JSON.readTree(
-        Repository.file("connectors/config/verdicts-s3-sink.json").toFile());
+        Repository.file("connectors/config/" + name + ".json").toFile());
     Map<String, String> expected = new TreeMap<>();
     file.path("config").fields().forEachRemaining(e -> expected.put(e.getKey(),
         e.getValue().asText()));

@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         + " scoring stage.",
     subcommands = {SynthCommand.class, PreprocessCommand.class, TrainCommand.class,
         EvaluateCommand.class, ExportCommand.class, ImportCommand.class,
-        PredictCommand.class})
+        PredictCommand.class, LabelsCommand.class})
 public final class TrainerCli {
 
   final PrintStream out;

@@ -1,0 +1,118 @@
+package dev.deepscreen.streams.review;
+
+import dev.deepscreen.avro.FrameScore;
+import dev.deepscreen.avro.Verdict;
+import dev.deepscreen.core.media.FaceDetector;
+import dev.deepscreen.core.media.VideoException;
+import dev.deepscreen.streams.review.FrameRenderer.RenderedCase;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * Renders each case's frames once, on a few threads of its own (each with a face detector), and
+ * keeps the most recently used cases' frames. The frames of a page's images are asked for
+ * together: they share one decode of the video.
+ */
+final class RenderedCases implements AutoCloseable {
+
+  private final FrameRenderer renderer;
+  private final int framesPerCase;
+  private final ExecutorService executor;
+  private final BlockingQueue<FaceDetector> detectors;
+  private final List<FaceDetector> allDetectors = new ArrayList<>();
+  private final Map<String, CompletableFuture<RenderedCase>> cache;
+
+  RenderedCases(FrameRenderer renderer, int framesPerCase, int threads, int cachedCases,
+      Supplier<FaceDetector> detectorFactory) {
+    this.renderer = renderer;
+    this.framesPerCase = framesPerCase;
+    this.detectors = new ArrayBlockingQueue<>(threads);
+    for (int i = 0; i < threads; i++) {
+      FaceDetector detector = detectorFactory.get();
+      allDetectors.add(detector);
+      detectors.add(detector);
+    }
+    this.executor = Executors.newFixedThreadPool(threads, r -> {
+      Thread thread = new Thread(r, "review-render");
+      thread.setDaemon(true);
+      return thread;
+    });
+    this.cache = new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<RenderedCase>> e) {
+        return size() > cachedCases;
+      }
+    };
+  }
+
+  /** The frames a case page shows: the verdict's top frames, the most suspicious first. */
+  Set<Integer> shownFrames(Verdict verdict) {
+    Set<Integer> frames = new LinkedHashSet<>();
+    for (FrameScore frame : verdict.getTopFrames()) {
+      if (frames.size() < framesPerCase) {
+        frames.add(frame.getFrameIndex());
+      }
+    }
+    return frames;
+  }
+
+  /**
+   * The case's rendered frames, rendered now or earlier for the same verdict. Completes
+   * exceptionally with a {@link VideoException} when the video cannot be rendered.
+   */
+  CompletableFuture<RenderedCase> get(Verdict verdict) {
+    String key = verdict.getEventId() + "@" + verdict.getDecidedAt().toEpochMilli();
+    synchronized (cache) {
+      CompletableFuture<RenderedCase> cached = cache.get(key);
+      if (cached != null && !(cached.isCompletedExceptionally() && failedTransiently(cached))) {
+        return cached;
+      }
+      Set<Integer> wanted = shownFrames(verdict);
+      String uri = verdict.getUri();
+      CompletableFuture<RenderedCase> future = CompletableFuture.supplyAsync(() -> {
+        FaceDetector detector = detectors.remove();
+        try {
+          return renderer.render(uri, wanted, detector);
+        } catch (VideoException e) {
+          throw new java.util.concurrent.CompletionException(e);
+        } finally {
+          detectors.add(detector);
+        }
+      }, executor);
+      cache.put(key, future);
+      return future;
+    }
+  }
+
+  /** A timed-out or failed download may work on the next try; a refusal will not. */
+  private static boolean failedTransiently(CompletableFuture<RenderedCase> future) {
+    try {
+      future.join();
+      return false;
+    } catch (java.util.concurrent.CompletionException e) {
+      return !(e.getCause() instanceof VideoException v
+          && v.kind() == VideoException.Kind.REJECTED);
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    allDetectors.forEach(FaceDetector::close);
+  }
+}

@@ -1,0 +1,77 @@
+package dev.deepscreen.streams.review;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.deepscreen.avro.ModelScore;
+import dev.deepscreen.avro.ModerationAction;
+import dev.deepscreen.avro.Verdict;
+import dev.deepscreen.schemas.SampleRecords;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** What the pages show, escaped, and the heatmap overlay only where a face has a grid. */
+class PagesTest {
+
+  private static final String HOSTILE = "<script>alert(1)</script>\"'&";
+
+  private final Verdict verdict = Verdict.newBuilder(SampleRecords.verdict())
+      .setVideoId(HOSTILE).setUri("file:///videos/" + HOSTILE)
+      .setAttributes(Map.of("title", HOSTILE)).build();
+
+  private static CasePage.Model model(Verdict verdict, List<CasePage.FrameView> frames) {
+    return new CasePage.Model(verdict, null, null, frames, List.of("note " + HOSTILE), "f<1>");
+  }
+
+  @Test
+  void everyValueFromARecordIsEscaped() {
+    String page = CasePage.render("n0nce", "ada<", "c\"srf", model(verdict, List.of()));
+
+    assertThat(page).doesNotContain("<script>alert").doesNotContain("ada<")
+        .contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;")
+        .contains("value=\"c&quot;srf\"").contains("value=\"f&lt;1&gt;\"");
+    // The only scripts are the page's own, with the nonce.
+    assertThat(page.split("<script", -1)).hasSize(2);
+    assertThat(page).contains("<script nonce=\"n0nce\">");
+
+    String queue = Pages.queue("n", "ada", "c", new CaseIndex.Counts(Map.of(
+        ModerationAction.REVIEW, 1, ModerationAction.BLOCK, 0, ModerationAction.ALLOW, 0), 0),
+        ModerationAction.REVIEW, HOSTILE, List.of(verdict), true, null);
+    assertThat(queue).doesNotContain("<script>alert").contains("REVIEW (<span class=\"count\">1");
+  }
+
+  @Test
+  void aFaceWithAHeatmapGetsAnOverlayAndThePageASlider() {
+    CasePage.Heatmap corner = new CasePage.Heatmap(2, 2, new float[] {1f, 0f, 0f, 0f});
+    CasePage.FaceView mapped = new CasePage.FaceView(0, 1, 0.9, List.of(
+        new ModelScore("b0", 0.9, 1.0)), new CasePage.Box(100, 50, 40, 60), corner);
+    CasePage.FaceView plain = new CasePage.FaceView(1, 2, 0.2, List.of(), null, null);
+    CasePage.FrameView frame = new CasePage.FrameView(3, 1000, 0.9, 640, 360,
+        List.of(mapped, plain));
+
+    String page = CasePage.render("n", "ada", "c", model(verdict, List.of(frame)));
+
+    assertThat(page).contains("id=\"heatmap-opacity\"")
+        .contains("<svg class=\"heatmap\" viewBox=\"0 0 640 360\"")
+        // the hot cell is the face box's top-left quarter, fully opaque; the others clear
+        .contains("x=\"100.0\" y=\"50.0\" width=\"20.0\" height=\"30.0\" fill=\"#ff2000\""
+            + " fill-opacity=\"1.00\"")
+        .contains("x=\"120.0\" y=\"80.0\" width=\"20.0\" height=\"30.0\" fill=\"#ff2000\""
+            + " fill-opacity=\"0.00\"");
+
+    String without = CasePage.render("n", "ada", "c", model(verdict, List.of(
+        new CasePage.FrameView(3, 1000, 0.9, 640, 360, List.of(plain)))));
+    assertThat(without).doesNotContain("id=\"heatmap-opacity\"")
+        .doesNotContain("svg class=\"heatmap\"")
+        .contains("src=\"/cases/" + verdict.getEventId() + "/frames/3.jpg\"");
+  }
+
+  @Test
+  void theTimelineMarksTheShownFrames() {
+    String svg = TimelineChart.svg(verdict.getTimeline(), 2000, Set.of(
+        verdict.getTopFrames().get(0).getFrameIndex()));
+    assertThat(svg.split("<circle", -1)).hasSize(verdict.getTimeline().size() + 1);
+    assertThat(svg.split("class=\"point shown\"", -1)).hasSize(2);
+  }
+}

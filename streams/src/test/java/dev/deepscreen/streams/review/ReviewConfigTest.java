@@ -1,0 +1,63 @@
+package dev.deepscreen.streams.review;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class ReviewConfigTest {
+
+  private static final String HASH = PasswordHash.of("a long password".toCharArray(), 10_000)
+      .toString();
+
+  @Test
+  void withoutReviewersTheServerRefusesToStart() {
+    assertThatThrownBy(() -> new ReviewConfig(Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("review.users is empty: the review server needs at least one reviewer"
+            + " (name:hash, the hash from 'deepscreen review hash-password'), in the settings"
+            + " file or DEEPSCREEN_REVIEW_USERS; there is no default login");
+  }
+
+  @Test
+  void aMalformedReviewerIsNamedButTheHashIsNotPrinted() {
+    assertThatThrownBy(() -> new ReviewConfig(Map.of(ReviewConfig.USERS_CONFIG,
+        "ada:plaintext-password")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Invalid value [hidden] for configuration review.users: reviewer ada: a"
+            + " password hash has the form pbkdf2-sha256$<iterations>$<salt>$<key>, as"
+            + " 'deepscreen review hash-password' prints it");
+    assertThatThrownBy(() -> new ReviewConfig(Map.of(ReviewConfig.USERS_CONFIG,
+        "ada:" + HASH + ",ada:" + HASH)))
+        .hasMessageEndingWith("reviewer ada is listed twice");
+    assertThatThrownBy(() -> new ReviewConfig(Map.of(ReviewConfig.USERS_CONFIG,
+        "a b:" + HASH)))
+        .hasMessageEndingWith("each reviewer is name:hash with a name of 1 to 64 letters,"
+            + " digits or ._@- (entry 1)");
+  }
+
+  @Test
+  void theDefaultsServeLoopbackOnly() {
+    ReviewConfig config = new ReviewConfig(Map.of(ReviewConfig.USERS_CONFIG, "ada:" + HASH));
+    assertThat(config.bindAddress()).isEqualTo("127.0.0.1");
+    assertThat(config.port()).isEqualTo(8090);
+    assertThat(config.cookieSecure()).isFalse();
+    assertThat(config.reviewers().authenticate("ada", "a long password".toCharArray()))
+        .hasValue("ada");
+    assertThat(config.reviewers().authenticate("ada", "a wrong password".toCharArray()))
+        .isEmpty();
+    assertThat(config.reviewers().authenticate("bob", "a long password".toCharArray()))
+        .isEmpty();
+  }
+
+  @Test
+  void aHashReadsBackAndRefusesTooFewIterations() {
+    PasswordHash hash = PasswordHash.parse(HASH);
+    assertThat(hash.toString()).isEqualTo(HASH);
+    assertThat(hash.matches("a long password".toCharArray())).isTrue();
+    assertThatThrownBy(() -> PasswordHash.parse(HASH.replace("$10000$", "$100$")))
+        .hasMessage("the hash has 100 iterations, fewer than the 10000 accepted");
+  }
+}
