@@ -37,7 +37,7 @@ class ShippedConfigurationsTest {
         .isNotEqualTo(verdicts.get("errors.deadletterqueue.topic.name"));
     // Everything else is the verdicts' settings: same store, registry and guarantees.
     for (String same : new String[] {"connector.class", "key.converter", "value.converter",
-        "consumer.override.isolation.level", "schema.registry.url", "store.url", "s3.region",
+        "consumer.override.isolation.level", "schema.registry.url", "s3.endpoint", "s3.region",
         "topics.dir", "partitioner", "timestamp.extractor", "errors.tolerance"}) {
       assertThat(decisions.get(same)).as(same).isEqualTo(verdicts.get(same));
     }

@@ -132,7 +132,7 @@ class ComposeFileTest {
     JsonNode decisions = YamlFiles.JSON.readTree(Repository.file(
         "connectors/config/review-decisions-s3-sink.json").toFile()).path("config");
     assertThat(decisions.path("topics").asText()).isEqualTo(Topics.REVIEW_DECISIONS.name());
-    assertThat(decisions.path("store.url").asText()).isEqualTo(store.toString());
+    assertThat(decisions.path("s3.endpoint").asText()).isEqualTo(store.toString());
     assertThat(decisions.path("s3.bucket.name").asText())
         .isEqualTo(connector.path("s3.bucket.name").asText());
     assertThat(services.has(registry.getHost())).as(registry.getHost()).isTrue();
