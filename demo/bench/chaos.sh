@@ -18,7 +18,7 @@ shift $(( $# < 3 ? $# : 3 ))
 variants=("$@")
 [ ${#variants[@]} -gt 0 ] || variants=(dynamic static streams-protocol)
 cd demo
-java -Xmx1g -cp "target/classes:target/test-classes:$(cat "$work/cp.txt")" \
+java -Xmx1g -Dlog4j2.configurationFile="$PWD/../streams/src/dist/conf/log4j2.xml" -cp "target/classes:target/test-classes:$(cat "$work/cp.txt")" \
   dev.deepscreen.demo.chaos.ChaosBenchmark "$clips" "$kills" "$seed" \
   "$(ls -d target/deepscreen-*/ | head -1)" "${variants[@]}" 2> "$work/log" \
   || { tail -40 "$work/log"; exit 1; }

@@ -54,7 +54,8 @@ final class ChaosRun {
       "extract", Topics.FACE_CROPS, "score", Topics.FACE_SCORES, "aggregate", Topics.VERDICTS);
 
   /**
-   * @param clips videos to submit, one every {@code submitEvery}
+   * @param clips videos to make and submit, one every {@code submitEvery}, over and over until
+   *     the kills are done
    * @param stageKills stage kills, one at a time, each after the previous one recovered
    * @param brokerRestart whether to kill and restart the broker once, half way
    * @param stageSettings settings every stage gets besides the addresses (the variant measured)
@@ -91,6 +92,8 @@ final class ChaosRun {
   private final Map<String, Long> lastOutput = new ConcurrentHashMap<>();
   private final Map<String, Integer> verdicts = new ConcurrentHashMap<>();
   private final Set<String> submitted = ConcurrentHashMap.newKeySet();
+  /** Set when the kills are over: the submitter then stops once it has sent every clip. */
+  private final AtomicBoolean chaosOver = new AtomicBoolean();
 
   ChaosRun(Path work, Path distribution, Settings settings, PrintStream log) {
     this.work = work;
@@ -153,6 +156,7 @@ final class ChaosRun {
           recoveries.add(restart(victim));
           kills++;
         }
+        chaosOver.set(true);
         submitter.join();
         awaitVerdicts(Duration.ofSeconds(180));
       } finally {
@@ -223,7 +227,10 @@ final class ChaosRun {
     try (SchemaRegistryClient client = SchemaRegistries.connect(registrySettings);
         KafkaProducer<String, VideoEvent> producer = new KafkaProducer<>(props,
             new StringSerializer(), Topics.VIDEO_EVENTS.valueSerde(client, true).serializer())) {
-      for (Path video : videos) {
+      // Every clip once, and on round the list while stages are being killed, so that each
+      // restarted stage has work waiting.
+      for (int i = 0; i < videos.size() || !chaosOver.get(); i++) {
+        Path video = videos.get(i % videos.size());
         VideoEvent event = VideoEvents.of(video.toUri(), video.getFileName().toString(), "chaos",
             null, Map.of(), Instant.now());
         VideoEvents.send(producer, List.of(event));

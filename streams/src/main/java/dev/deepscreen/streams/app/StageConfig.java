@@ -5,6 +5,7 @@ import dev.deepscreen.schemas.registry.SchemaRegistryClientConfig;
 import dev.deepscreen.schemas.serde.AvroSerdeConfig;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -21,6 +22,12 @@ public abstract class StageConfig extends SchemaRegistryClientConfig {
 
   /** Port of the process's HTTP endpoint (health and metrics, see {@link StageEndpoint}). */
   public static final String HTTP_PORT_CONFIG = "http.port";
+
+  /**
+   * Static membership: the instance's name in its consumer group, the same across its restarts.
+   * Kafka's own setting, declared here for its documentation and passed on unchanged.
+   */
+  public static final String GROUP_INSTANCE_ID_CONFIG = ConsumerConfig.GROUP_INSTANCE_ID_CONFIG;
 
   private final Stage stage;
 
@@ -45,7 +52,16 @@ public abstract class StageConfig extends SchemaRegistryClientConfig {
                 + " at_least_once may repeat output after a crash.")
         .define(HTTP_PORT_CONFIG, Type.INT, 8080, ConfigDef.Range.between(-1, 65535),
             Importance.LOW, "Port of the process's HTTP endpoint: /health/live, /health/ready"
-                + " and /metrics (Prometheus). 0 picks a free port; -1 serves none.");
+                + " and /metrics (Prometheus). 0 picks a free port; -1 serves none.")
+        .define(GROUP_INSTANCE_ID_CONFIG, Type.STRING, null,
+            ConfigDef.NonEmptyStringWithoutControlChars.nonEmptyStringWithoutControlChars(),
+            Importance.MEDIUM,
+            "Static membership: a name unique to this instance among those of its stage, kept"
+                + " across restarts (on Kubernetes the pod's name). A restarted instance takes"
+                + " its partitions back at once, without a rebalance, instead of waiting for the"
+                + " group to give up on the instance that died (session.timeout.ms, 45 s)."
+                + " Unset: dynamic membership. Kafka Streams appends each stream thread's"
+                + " number.");
   }
 
   protected StageConfig(Stage stage, ConfigDef definition, Map<?, ?> props) {
