@@ -49,9 +49,9 @@ import picocli.CommandLine.Option;
         + " to its original topic with the original headers and a header "
         + DeadLetterReplay.HEADER + " naming the dead letter, and prints how many were"
         + " replayed. Dead letters about a topic the pipeline does not read, or without the"
-        + " record's value, are refused with the reason (exit code 1). Fix the cause first"
-        + " (a video host down, a schema missing from the registry): a record that fails again"
-        + " becomes a new dead letter.",
+        + " record's value (a stage's own failures keep only the key: submit such a video"
+        + " again), are refused with the reason (exit code 1). Fix the cause first (a schema"
+        + " missing from the registry): a record that fails again becomes a new dead letter.",
         "Replaying is at least once: the dead letters stay where they are, so replaying the same"
         + " selection again sends the records again. Use --since and the filters to replay"
         + " each dead letter once."})
