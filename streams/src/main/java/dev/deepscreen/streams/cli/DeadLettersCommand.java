@@ -11,27 +11,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,10 +52,6 @@ final class DeadLettersCommand implements Callable<Integer> {
   enum Format { table, jsonl }
 
   private static final Duration POLL = Duration.ofMillis(500);
-  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
-  // As large as the largest record a topic of the pipeline accepts (dead-letters' own limit).
-  private static final String MAX_REQUEST_BYTES = Topics.DEAD_LETTERS.topicConfigs()
-      .get("max.message.bytes");
 
   private final CommandContext context;
 
@@ -124,13 +111,15 @@ final class DeadLettersCommand implements Callable<Integer> {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    List<ConsumerRecord<byte[], DeadLetter>> selected = new ArrayList<>();
     AtomicBoolean stopping = new AtomicBoolean();
     CountDownLatch done = new CountDownLatch(1);
+    int exitCode = StageRunner.EXIT_OK;
     try (SchemaRegistryClient registry = settings.registry(serdeConfig);
         KafkaConsumer<byte[], DeadLetter> consumer = new KafkaConsumer<>(props,
             new ByteArrayDeserializer(), Topics.DEAD_LETTERS.valueSerde(registry, false)
-                .deserializer())) {
+                .deserializer());
+        DeadLetterReplayer replayer = new DeadLetterReplayer(settings::producer, dryRun,
+            context.out(), context.err())) {
       Runnable withdraw = context.stopSignal().register(() -> {
         stopping.set(true);
         consumer.wakeup();
@@ -141,29 +130,30 @@ final class DeadLettersCommand implements Callable<Integer> {
         }
         read(consumer, stopping, filter, record -> {
           if (replay) {
-            selected.add(record);
+            replayer.accept(record);
           } else {
             context.out().println(format == Format.jsonl ? DeadLetterFormats.jsonLine(record)
                 : DeadLetterFormats.row(record.value()));
           }
         });
+        if (replay) {
+          exitCode = replayer.finish();
+        }
       } finally {
         done.countDown();
         withdraw.run();
       }
     }
     if (stopping.get()) {
-      context.err().println("Stopped before reading every dead letter"
-          + (replay ? ": nothing was replayed" : ""));
+      context.err().println("Stopped before reading every dead letter");
       return StageRunner.EXIT_FAILED;
     }
-    return replay ? replay(settings, selected) : StageRunner.EXIT_OK;
+    return exitCode;
   }
 
   /** Reads the dead letters up to the end offsets there are now, passing the selected ones. */
   private void read(KafkaConsumer<byte[], DeadLetter> consumer, AtomicBoolean stopping,
-      DeadLetterFilter filter, java.util.function.Consumer<ConsumerRecord<byte[], DeadLetter>>
-          selected) {
+      DeadLetterFilter filter, Consumer<ConsumerRecord<byte[], DeadLetter>> selected) {
     List<PartitionInfo> infos = consumer.partitionsFor(Topics.DEAD_LETTERS.name());
     if (infos == null || infos.isEmpty()) {
       throw new CommandException(StageRunner.EXIT_FAILED, "The topic "
@@ -200,73 +190,5 @@ final class DeadLettersCommand implements Callable<Integer> {
       }
     }
     return true;
-  }
-
-  /** Sends the replayable ones (unless a dry run) and prints what happened to each. */
-  private int replay(ClientSettings settings, List<ConsumerRecord<byte[], DeadLetter>> selected) {
-    List<ConsumerRecord<byte[], DeadLetter>> sendable = new ArrayList<>();
-    int refused = 0;
-    for (ConsumerRecord<byte[], DeadLetter> record : selected) {
-      Optional<String> refusal = DeadLetterReplay.refusal(record.value());
-      if (refusal.isPresent()) {
-        refused++;
-        context.err().println("refused " + describe(record) + ": " + refusal.get());
-      } else {
-        sendable.add(record);
-      }
-    }
-    if (dryRun) {
-      for (ConsumerRecord<byte[], DeadLetter> record : sendable) {
-        context.out().println("would replay " + describe(record) + " to "
-            + record.value().getTopic() + " (" + record.value().getValue().remaining()
-            + " bytes)");
-      }
-      context.out().println("Would replay " + sendable.size() + " of " + selected.size()
-          + " dead letters, " + refused + " refused (dry run: nothing was sent)");
-      return refused == 0 ? StageRunner.EXIT_OK : StageRunner.EXIT_FAILED;
-    }
-    int replayed = 0;
-    int failed = 0;
-    if (!sendable.isEmpty()) {
-      Map<String, Object> props = settings.producer();
-      props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-      props.put(ProducerConfig.ACKS_CONFIG, "all");
-      props.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES);
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props,
-          new ByteArraySerializer(), new ByteArraySerializer())) {
-        List<Future<RecordMetadata>> sent = new ArrayList<>();
-        for (ConsumerRecord<byte[], DeadLetter> record : sendable) {
-          ProducerRecord<byte[], byte[]> replayRecord = DeadLetterReplay.record(record);
-          sent.add(producer.send(replayRecord));
-        }
-        producer.flush();
-        for (int i = 0; i < sendable.size(); i++) {
-          String what = describe(sendable.get(i));
-          try {
-            RecordMetadata to = sent.get(i).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            replayed++;
-            context.out().println("replayed " + what + " to " + to.topic() + "-"
-                + to.partition() + "@" + to.offset());
-          } catch (ExecutionException | TimeoutException e) {
-            failed++;
-            context.err().println("cannot replay " + what + ": "
-                + (e instanceof ExecutionException ? e.getCause() : e));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CommandException(StageRunner.EXIT_FAILED, "Interrupted while replaying");
-          }
-        }
-      }
-    }
-    context.out().println("Replayed " + replayed + " of " + selected.size()
-        + " dead letters, " + refused + " refused" + (failed > 0 ? ", " + failed + " failed"
-        : ""));
-    return refused == 0 && failed == 0 ? StageRunner.EXIT_OK : StageRunner.EXIT_FAILED;
-  }
-
-  /** {@code dead-letters-0@12 (SCORE, face-crops-1@17)}. */
-  private static String describe(ConsumerRecord<byte[], DeadLetter> record) {
-    return DeadLetterFormats.coordinates(record) + " (" + record.value().getStage() + ", "
-        + DeadLetterFormats.origin(record.value()) + ")";
   }
 }
