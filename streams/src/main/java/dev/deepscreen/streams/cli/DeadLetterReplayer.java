@@ -21,8 +21,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Replays dead letters as they are read, so that only the sends in flight are held, however many
- * there are: refuses those {@link DeadLetterReplay#refusal} refuses, sends the others (or, on a
+ * Replays dead letters as they are read, so that a record's bytes are held only while it is sent,
+ * however many there are: refuses those {@link DeadLetterReplay#refusal} refuses, sends the others (or, on a
  * dry run, says what it would send), then {@link #finish} prints a line per record sent and the
  * counts. The producer is idempotent with acks=all, and made on the first record to send.
  */
