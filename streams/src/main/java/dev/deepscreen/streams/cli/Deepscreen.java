@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code deepscreen} command: runs the stages, creates the topics, submits videos, follows
- * verdicts, serves the reviewers' web application ({@code review}) and runs the whole pipeline
- * in one process ({@code demo}).
+ * verdicts, lists and replays dead letters, serves the reviewers' web application ({@code
+ * review}) and runs the whole pipeline in one process ({@code demo}).
  *
  * <p>Exit codes, shared with {@link StageRunner}: 0 success, 1 failure (the message says why), 64
  * wrong arguments, 66 an input file cannot be read, 78 invalid settings.
@@ -85,6 +85,7 @@ public final class Deepscreen implements Callable<Integer> {
             .addSubcommand(new TopicsCommand.Create(context)))
         .addSubcommand(new SubmitCommand(context))
         .addSubcommand(new VerdictsCommand(context))
+        .addSubcommand(new DeadLettersCommand(context))
         .addSubcommand(new ReviewCommand(context))
         .addSubcommand("demo", demo)
         .addSubcommand(new BatchCommand(context));
