@@ -26,17 +26,22 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -88,9 +93,11 @@ final class ChaosRun {
   private final Settings settings;
   private final PrintStream log;
   private final SplittableRandom random;
-  /** When each output topic last delivered a committed record, System.nanoTime(). */
-  private final Map<String, Long> lastOutput = new ConcurrentHashMap<>();
-  private final Map<String, Integer> verdicts = new ConcurrentHashMap<>();
+  /** When the watcher read each committed output record: offset to System.nanoTime(). */
+  private final Map<TopicPartition, ConcurrentNavigableMap<Long, Long>> arrivals =
+      new ConcurrentHashMap<>();
+  /** The verdict records of each event, by their coordinates: a record read twice is one. */
+  private final Map<String, Set<String>> verdicts = new ConcurrentHashMap<>();
   private final Set<String> submitted = ConcurrentHashMap.newKeySet();
   /** Set when the kills are over: the submitter then stops once it has sent every clip. */
   private final AtomicBoolean chaosOver = new AtomicBoolean();
@@ -117,8 +124,11 @@ final class ChaosRun {
 
     try (FakeSchemaRegistryServer registry = new FakeSchemaRegistryServer();
         BrokerProcess broker = BrokerProcess.start(work.resolve("broker"), distribution,
-            freePort(), freePort())) {
-      createTopics(broker.bootstrapServers());
+            freePort(), freePort());
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.bootstrapServers()))) {
+      admin.createTopics(Topics.all().stream().map(t -> new NewTopic(t.name(), t.partitions(),
+          (short) 1).configs(t.topicConfigs())).toList()).all().get();
       Map<String, String> common = new HashMap<>(settings.stageSettings());
       common.put("bootstrap.servers", broker.bootstrapServers());
       common.put("schema.registry.url", registry.url());
@@ -147,13 +157,13 @@ final class ChaosRun {
         while (kills < settings.stageKills() || !brokerRestarted) {
           Thread.sleep(2000 + random.nextInt(4000));
           if (!brokerRestarted && kills >= settings.stageKills() / 2) {
-            recoveries.add(restartBroker(broker, stages));
+            recoveries.add(restartBroker(broker, stages, admin));
             brokerRestarted = true;
             continue;
           }
           List<String> names = new ArrayList<>(stages.keySet());
           StageChild victim = stages.get(names.get(random.nextInt(names.size())));
-          recoveries.add(restart(victim));
+          recoveries.add(restart(victim, admin));
           kills++;
         }
         chaosOver.set(true);
@@ -167,16 +177,19 @@ final class ChaosRun {
         watcher.join(10_000);
       }
     }
-    return new Result(submitted.size(), Map.copyOf(verdicts), recoveries, seconds(started));
+    Map<String, Integer> counts = new HashMap<>();
+    verdicts.forEach((event, records) -> counts.put(event, records.size()));
+    return new Result(submitted.size(), counts, recoveries, seconds(started));
   }
 
-  private Recovery restart(StageChild stage) throws Exception {
+  private Recovery restart(StageChild stage, Admin admin) throws Exception {
     stage.kill();
     long restarted = System.nanoTime();
     stage.start();
+    // What the killed process committed is there now; what comes after is the new one's.
+    Map<TopicPartition, Long> ends = committedEnds(admin, OUTPUTS.get(stage.stage()));
     long ready = awaitReady(List.of(stage), Duration.ofSeconds(180));
-    long output = awaitOutput(OUTPUTS.get(stage.stage()).name(), restarted,
-        Duration.ofSeconds(180));
+    long output = awaitOutput(ends, Duration.ofSeconds(180));
     Recovery recovery = new Recovery(stage.stage(), (ready - restarted) / 1e9,
         output < 0 ? Double.NaN : (output - restarted) / 1e9);
     log.println(String.format(Locale.ROOT, "killed %-9s ready after %5.1f s, output after %5.1f s",
@@ -184,13 +197,14 @@ final class ChaosRun {
     return recovery;
   }
 
-  private Recovery restartBroker(BrokerProcess broker, Map<String, StageChild> stages)
-      throws Exception {
+  private Recovery restartBroker(BrokerProcess broker, Map<String, StageChild> stages,
+      Admin admin) throws Exception {
     broker.kill();
     long restarted = System.nanoTime();
     broker.start();
+    Map<TopicPartition, Long> ends = committedEnds(admin, Topics.VERDICTS);
     long ready = awaitReady(stages.values(), Duration.ofSeconds(180));
-    long output = awaitOutput(Topics.VERDICTS.name(), restarted, Duration.ofSeconds(180));
+    long output = awaitOutput(ends, Duration.ofSeconds(180));
     Recovery recovery = new Recovery("broker", (ready - restarted) / 1e9,
         output < 0 ? Double.NaN : (output - restarted) / 1e9);
     log.println(String.format(Locale.ROOT, "killed broker    stages ready after %5.1f s,"
@@ -208,14 +222,6 @@ final class ChaosRun {
           "clip-%03d.mp4", i)), photo, faces, i, Codec.H264_MP4, 320, 180, 25, 25));
     }
     return videos;
-  }
-
-  private void createTopics(String bootstrapServers) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-        bootstrapServers))) {
-      admin.createTopics(Topics.all().stream().map(t -> new NewTopic(t.name(), t.partitions(),
-          (short) 1).configs(t.topicConfigs())).toList()).all().get();
-    }
   }
 
   private void submit(String bootstrapServers, String registryUrl, List<Path> videos) {
@@ -242,34 +248,67 @@ final class ChaosRun {
     }
   }
 
-  /** Reads the output topics with read_committed, noting when each last delivered. */
+  /**
+   * Reads the output topics with read_committed, noting when each last delivered. Assigned, not
+   * in a group, so that its position survives the broker's restart; and a record it might read
+   * twice anyway counts once, by its coordinates.
+   */
   private void watch(String bootstrapServers, String registryUrl, AtomicBoolean done) {
     Map<String, Object> props = new HashMap<>();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "chaos-watcher-" + UUID.randomUUID());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props,
         new StringDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(OUTPUTS.values().stream().map(TopicDefinition::name).toList());
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (TopicDefinition<?> topic : OUTPUTS.values()) {
+        for (int p = 0; p < topic.partitions(); p++) {
+          partitions.add(new TopicPartition(topic.name(), p));
+        }
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
       while (!done.get()) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-          lastOutput.put(record.topic(), System.nanoTime());
+          arrivals.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
+              tp -> new ConcurrentSkipListMap<>()).put(record.offset(), System.nanoTime());
           if (record.topic().equals(Topics.VERDICTS.name())) {
-            verdicts.merge(record.key(), 1, Integer::sum);
+            verdicts.computeIfAbsent(record.key(), k -> ConcurrentHashMap.newKeySet())
+                .add(record.partition() + "@" + record.offset());
           }
         }
       }
     }
   }
 
-  private long awaitOutput(String topic, long after, Duration timeout)
+  /** The ends of a topic's partitions as read_committed consumers see them. */
+  private static Map<TopicPartition, Long> committedEnds(Admin admin, TopicDefinition<?> topic)
+      throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < topic.partitions(); p++) {
+      latest.put(new TopicPartition(topic.name(), p), OffsetSpec.latest());
+    }
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get()
+        .forEach((tp, info) -> ends.put(tp, info.offset()));
+    return ends;
+  }
+
+  /** When the watcher read the first record past {@code ends}, or -1 after the timeout. */
+  private long awaitOutput(Map<TopicPartition, Long> ends, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      Long last = lastOutput.get(topic);
-      if (last != null && last > after) {
-        return last;
+      long first = Long.MAX_VALUE;
+      for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+        ConcurrentNavigableMap<Long, Long> read = arrivals.get(end.getKey());
+        Map.Entry<Long, Long> past = read == null ? null : read.ceilingEntry(end.getValue());
+        if (past != null) {
+          first = Math.min(first, past.getValue());
+        }
+      }
+      if (first != Long.MAX_VALUE) {
+        return first;
       }
       Thread.sleep(20);
     }
