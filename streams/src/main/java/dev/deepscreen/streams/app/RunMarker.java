@@ -22,17 +22,19 @@ final class RunMarker {
   static final String FILE_NAME = "deepscreen.running";
 
   private final Path file;
+  private final String stage;
 
-  private RunMarker(Path file) {
+  private RunMarker(Path file, String stage) {
     this.file = file;
+    this.stage = stage;
   }
 
-  /** The marker of the application the properties configure. */
-  static RunMarker of(Properties streamsProperties) {
+  /** The marker of {@code stage}'s application, which the properties configure. */
+  static RunMarker of(Properties streamsProperties, String stage) {
     String stateDir = streamsProperties.getProperty(StreamsConfig.STATE_DIR_CONFIG,
         StreamsConfig.configDef().defaultValues().get(StreamsConfig.STATE_DIR_CONFIG).toString());
     return new RunMarker(Path.of(stateDir,
-        streamsProperties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG), FILE_NAME));
+        streamsProperties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG), FILE_NAME), stage);
   }
 
   Path file() {
@@ -45,7 +47,7 @@ final class RunMarker {
    *
    * @return whether the last run ended without closing
    */
-  boolean start(String stage) {
+  boolean start() {
     boolean unclean = Files.exists(file);
     if (unclean) {
       LOG.info("The last run of the {} stage did not close (a crash, SIGKILL or lost node,"

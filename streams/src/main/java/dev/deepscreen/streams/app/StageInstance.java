@@ -42,7 +42,7 @@ public final class StageInstance implements AutoCloseable {
   }
 
   public void start() {
-    marker.start(name);
+    marker.start();
     streams.start();
   }
 

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
@@ -176,7 +177,7 @@ public final class StageRunner<C extends StageConfig> {
     AutoCloseable shared = topology.build(builder, config, registry, meters);
     try {
       return new StageInstance(name, new KafkaStreams(builder.build(props), props), shared,
-          meters, RunMarker.of(props));
+          meters, RunMarker.of(props, config.stage().name().toLowerCase(Locale.ROOT)));
     } catch (RuntimeException e) {
       closeQuietly(shared, e);
       throw e;

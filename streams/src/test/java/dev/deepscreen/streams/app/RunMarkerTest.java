@@ -17,29 +17,29 @@ class RunMarkerTest {
     Properties props = new Properties();
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "deepscreen-aggregate");
-    return RunMarker.of(props);
+    return RunMarker.of(props, "aggregate");
   }
 
   @Test
   void aStartAfterACleanCloseIsClean() {
     assertThat(marker().file())
         .isEqualTo(stateDir.resolve("deepscreen-aggregate").resolve(RunMarker.FILE_NAME));
-    assertThat(marker().start("aggregate")).isFalse();
+    assertThat(marker().start()).isFalse();
     assertThat(marker().file()).exists();
 
     marker().closed();
 
     assertThat(marker().file()).doesNotExist();
-    assertThat(marker().start("aggregate")).isFalse();
+    assertThat(marker().start()).isFalse();
   }
 
   @Test
   void aStartAfterARunThatNeverClosedIsUnclean() {
-    marker().start("aggregate");
+    marker().start();
     // The process dies here: no close.
 
-    assertThat(marker().start("aggregate")).isTrue();
+    assertThat(marker().start()).isTrue();
     marker().closed();
-    assertThat(marker().start("aggregate")).isFalse();
+    assertThat(marker().start()).isFalse();
   }
 }
