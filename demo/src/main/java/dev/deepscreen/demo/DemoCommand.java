@@ -15,12 +15,18 @@ import dev.deepscreen.streams.cli.CommandContext;
 import dev.deepscreen.streams.cli.CommandException;
 import dev.deepscreen.streams.cli.VerdictTable;
 import dev.deepscreen.streams.cli.VideoEvents;
+import dev.deepscreen.streams.extract.ExtractConfig;
+import dev.deepscreen.streams.review.PasswordHash;
+import dev.deepscreen.streams.review.ReviewApp;
+import dev.deepscreen.streams.review.ReviewConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -87,6 +93,12 @@ final class DemoCommand implements Callable<Integer> {
           + " one file that is no video.")
   int clips;
 
+  @Option(names = "--review",
+      description = "After the verdicts, serve the review pages on them (deepscreen review, on"
+          + " loopback) until Ctrl-C, for a reviewer 'demo' whose password is made for this run"
+          + " and printed.")
+  boolean review;
+
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "900",
       description = "Give up waiting for verdicts after this long (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds;
@@ -126,6 +138,9 @@ final class DemoCommand implements Callable<Integer> {
       int objects = awaitObjects(pipeline, verdicts.size(), stopping);
       printSummary(pipeline, events, verdicts, objects, work, started);
       printScore(verdicts);
+      if (review && !stopping.get()) {
+        serveReview(pipeline, videoRoot, stopping);
+      }
       return verdicts.size() == events.size() ? StageRunner.EXIT_OK : StageRunner.EXIT_FAILED;
     } finally {
       finished.countDown();
@@ -323,6 +338,32 @@ final class DemoCommand implements Callable<Integer> {
         events.size(), verdicts.size(), byStatus, byAction, seconds(started), work));
     if (verdicts.size() < events.size()) {
       context.out().println((events.size() - verdicts.size()) + " videos got no verdict.");
+    }
+  }
+
+  /**
+   * The review server on the demo's cluster, reading videos from the demo's folder only, for one
+   * reviewer whose password is drawn now: the server has no default reviewer, and the demo
+   * makes none either.
+   */
+  private void serveReview(EmbeddedPipeline pipeline, Path videoRoot, AtomicBoolean stopping)
+      throws IOException, InterruptedException {
+    byte[] secret = new byte[12];
+    new SecureRandom().nextBytes(secret);
+    String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    Map<String, String> settings = new HashMap<>(pipeline.clientSettings());
+    settings.put(ExtractConfig.FILE_ROOTS_CONFIG, videoRoot.toString());
+    settings.put(ReviewConfig.PORT_CONFIG, "0");
+    settings.put(ReviewConfig.USERS_CONFIG, "demo:" + PasswordHash.of(password.toCharArray(),
+        PasswordHash.DEFAULT_ITERATIONS));
+    try (ReviewApp app = ReviewApp.start(settings)) {
+      context.out().println();
+      context.out().println("Review the verdicts at " + app.uri() + " as demo, password "
+          + password + " (made for this run). Ctrl-C stops.");
+      context.out().flush();
+      while (!stopping.get()) {
+        Thread.sleep(POLL.toMillis());
+      }
     }
   }
 

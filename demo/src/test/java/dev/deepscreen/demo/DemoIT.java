@@ -6,12 +6,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deepscreen.core.inference.TinyModels;
 import dev.deepscreen.streams.cli.VerdictTable;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -78,5 +87,44 @@ class DemoIT {
     }
     assertThat(stored).extracting(v -> v.get("video_id").asText()).containsExactlyInAnyOrder(
         "clip-01-sample1.mp4", "clip-02-sample2-sbi.mp4", "clip-03-sample3.avi", "not-a-video.mp4");
+  }
+
+  @Test
+  void withReviewTheDemoEndsServingTheReviewPagesOnItsVerdicts(@TempDir Path dir)
+      throws Exception {
+    Path ensemble = Files.createDirectories(dir.resolve("ensemble"));
+    TinyModels.export(ensemble.resolve("tiny"), 64, 1f, 0f);
+    TinyModels.writeManifest(ensemble, "demo-it", TinyModels.manifestEntry("tiny", "tiny", 64, 1));
+    ProcessBuilder builder = new ProcessBuilder(
+        FullDistribution.FULL.resolve("bin/deepscreen").toString(), "demo", "--clips", "1",
+        "--work-dir", dir.resolve("work").toString(), "--ensemble", ensemble.toString(),
+        "--review").redirectError(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().keySet().removeIf(name -> name.startsWith("DEEPSCREEN_"));
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    Process demo = builder.start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      String line;
+      Matcher review = null;
+      while ((line = out.readLine()) != null) {
+        Matcher m = Pattern.compile("Review the verdicts at (http://127\\.0\\.0\\.1:\\d+/?) as"
+            + " demo, password (\\S+) \\(made for this run\\)").matcher(line);
+        if (m.find()) {
+          review = m;
+          break;
+        }
+      }
+      assertThat(review).as("the review line").isNotNull();
+      HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(review.group(1))).build(), HttpResponse.BodyHandlers.ofString());
+      // Not logged in: the server answers with its login page, or a redirect to it.
+      assertThat(page.statusCode()).isIn(200, 302, 303);
+      assertThat(page.statusCode() == 200 ? page.body()
+          : page.headers().firstValue("location").orElse("")).containsIgnoringCase("login");
+      assertThat(review.group(2)).hasSizeGreaterThanOrEqualTo(16);
+    } finally {
+      demo.destroy();
+      assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("the demo stops on SIGTERM").isTrue();
+    }
   }
 }
