@@ -255,9 +255,9 @@ public final class VerdictFactory {
       FaceScore score = used.get(i);
       double p = faces.get(i).ensembleMean(models);
       frames.merge(score.getFrameIndex(),
-          new FrameScore(score.getFrameIndex(), score.getFrameTimeMs(), p, 1),
+          new FrameScore(score.getFrameIndex(), score.getFrameTimeMs(), p, 1, null),
           (a, b) -> new FrameScore(a.getFrameIndex(), a.getFrameTimeMs(),
-              Math.max(a.getMaxProbability(), b.getMaxProbability()), a.getFaces() + 1));
+              Math.max(a.getMaxProbability(), b.getMaxProbability()), a.getFaces() + 1, null));
     }
     return List.copyOf(frames.values());
   }

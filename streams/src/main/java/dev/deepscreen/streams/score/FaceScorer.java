@@ -165,7 +165,7 @@ public final class FaceScorer {
     if (!outcome.failed()) {
       for (int m = 0; m < ensemble.members().size(); m++) {
         EnsembleManifest.Model spec = ensemble.members().get(m).spec();
-        models.add(new ModelScore(spec.name(), outcome.probabilities()[m], spec.weight()));
+        models.add(new ModelScore(spec.name(), outcome.probabilities()[m], spec.weight(), null));
       }
     }
     return FaceScore.newBuilder().setEventId(crop.getEventId())

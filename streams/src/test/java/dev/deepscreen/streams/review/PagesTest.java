@@ -45,7 +45,7 @@ class PagesTest {
   void aFaceWithAHeatmapGetsAnOverlayAndThePageASlider() {
     CasePage.Heatmap corner = new CasePage.Heatmap(2, 2, new float[] {1f, 0f, 0f, 0f});
     CasePage.FaceView mapped = new CasePage.FaceView(0, 1, 0.9, List.of(
-        new ModelScore("b0", 0.9, 1.0)), new CasePage.Box(100, 50, 40, 60), corner);
+        new ModelScore("b0", 0.9, 1.0, null)), new CasePage.Box(100, 50, 40, 60), corner);
     CasePage.FaceView plain = new CasePage.FaceView(1, 2, 0.2, List.of(), null, null);
     CasePage.FrameView frame = new CasePage.FrameView(3, 1000, 0.9, 640, 360,
         List.of(mapped, plain));
