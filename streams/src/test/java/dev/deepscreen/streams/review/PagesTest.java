@@ -2,10 +2,16 @@ package dev.deepscreen.streams.review;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.deepscreen.avro.BoundingBox;
+import dev.deepscreen.avro.FaceEvidence;
+import dev.deepscreen.avro.FaceScore;
+import dev.deepscreen.avro.FrameScore;
+import dev.deepscreen.avro.Heatmap;
 import dev.deepscreen.avro.ModelScore;
 import dev.deepscreen.avro.ModerationAction;
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.schemas.SampleRecords;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,6 +45,40 @@ class PagesTest {
         ModerationAction.REVIEW, 1, ModerationAction.BLOCK, 0, ModerationAction.ALLOW, 0), 0),
         ModerationAction.REVIEW, HOSTILE, List.of(verdict), true, null);
     assertThat(queue).doesNotContain("<script>alert").contains("REVIEW (<span class=\"count\">1");
+  }
+
+  @Test
+  void framesTakeBoxesAndGridsFromTheVerdictsEvidenceThenFromTheFaceScores() {
+    Heatmap light = new Heatmap(2, 2, ByteBuffer.wrap(new byte[] {0, 0, 0, (byte) 255}), 1f);
+    Heatmap heavy = new Heatmap(2, 2, ByteBuffer.wrap(new byte[] {(byte) 255, 0, 0, 51}), 3f);
+    FaceEvidence evidence = new FaceEvidence(1, 7, new BoundingBox(100, 50, 40, 60), 0.8,
+        List.of(new ModelScore("a", 0.7, 1.0, light), new ModelScore("b", 0.9, 2.0, heavy)));
+    FrameScore top = new FrameScore(3, 1000L, 0.8, 2, List.of(evidence));
+    Verdict withEvidence = Verdict.newBuilder(verdict).setTopFrames(List.of(top)).build();
+    FaceScore other = FaceScore.newBuilder(SampleRecords.faceScore()).setFrameIndex(3)
+        .setFaceIndex(0).setBox(null).setModelScores(List.of(
+            new ModelScore("a", 0.2, 1.0, null), new ModelScore("b", 0.2, 2.0, null))).build();
+    FaceScore listed = FaceScore.newBuilder(other).setFaceIndex(1).build();
+
+    List<CasePage.FrameView> frames = CasePage.frames(withEvidence, Set.of(3),
+        List.of(other, listed), null);
+
+    assertThat(frames).singleElement().extracting(CasePage.FrameView::faces).asList()
+        .hasSize(2);
+    CasePage.FaceView first = frames.get(0).faces().get(0);
+    assertThat(first.faceIndex()).isEqualTo(1);
+    assertThat(first.trackId()).isEqualTo(7);
+    assertThat(first.probability()).isEqualTo(0.8);
+    assertThat(first.box()).isEqualTo(new CasePage.Box(100, 50, 40, 60));
+    // the heavier model's grid, its cells back in [0, 1]
+    assertThat(first.heatmap().values()).containsExactly(1f, 0f, 0f, 0.2f);
+    CasePage.FaceView second = frames.get(0).faces().get(1);
+    assertThat(second.faceIndex()).isZero();
+    assertThat(second.box()).isNull();
+    assertThat(second.heatmap()).isNull();
+    // (the overlay itself needs the frame's size, from the extraction summary: see below)
+    assertThat(CasePage.render("n", "ada", "c", model(withEvidence, frames)))
+        .contains("id=\"heatmap-opacity\"");
   }
 
   @Test
