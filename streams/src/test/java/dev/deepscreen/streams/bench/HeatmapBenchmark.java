@@ -60,24 +60,33 @@ public final class HeatmapBenchmark {
         }
         double[] model = interleaved(modelWithout, modelWith, batch, rounds, seconds);
         double[] scorer = interleaved(scorerWithout, scorerWith, batch, rounds, seconds);
-        System.out.printf("batch=%d model_without=%.1f model_with=%.1f model_ratio=%.3f"
-            + " model_median_ratio=%.3f scorer_without=%.1f scorer_with=%.1f scorer_ratio=%.3f"
-            + " scorer_median_ratio=%.3f%n", batch, model[0], model[1], model[1] / model[0],
-            model[2], scorer[0], scorer[1], scorer[1] / scorer[0], scorer[2]);
+        System.out.printf("batch=%d model: without=%.1f with=%.1f ratio=%.3f median=%.3f"
+            + " per_cpu_s without=%.1f with=%.1f ratio=%.3f%n", batch, model[0], model[1],
+            model[1] / model[0], model[2], model[3], model[4], model[4] / model[3]);
+        System.out.printf("batch=%d scorer: without=%.1f with=%.1f ratio=%.3f median=%.3f"
+            + " per_cpu_s without=%.1f with=%.1f ratio=%.3f%n", batch, scorer[0], scorer[1],
+            scorer[1] / scorer[0], scorer[2], scorer[3], scorer[4], scorer[4] / scorer[3]);
       }
     }
   }
+
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean)
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
   /**
    * Crops per second of {@code a} and {@code b} over {@code rounds} rounds of each in turn (the
    * order alternating), and the median over the rounds of the ratio of {@code b} to {@code a}
    * within a round: on a shared machine the load changes from second to second, and the
-   * median of paired rounds resists it better than the totals.
+   * median of paired rounds resists it better than the totals. Then crops per CPU-second of
+   * this process (all its threads, TensorFlow's included), which other processes' load
+   * disturbs least.
    */
   private static double[] interleaved(Runnable a, Runnable b, int batch, int rounds,
       double seconds) {
     long[] runs = new long[2];
     long[] nanos = new long[2];
+    long[] cpu = new long[2];
     double[] ratios = new double[rounds];
     Runnable[] ways = {a, b};
     for (int round = 0; round < rounds; round++) {
@@ -85,12 +94,14 @@ public final class HeatmapBenchmark {
       for (int w = 0; w < 2; w++) {
         int way = round % 2 == 0 ? w : 1 - w;
         long start = System.nanoTime();
+        long cpuStart = OS.getProcessCpuTime();
         long n = 0;
         do {
           ways[way].run();
           n++;
         } while (System.nanoTime() - start < seconds * 1e9);
         long took = System.nanoTime() - start;
+        cpu[way] += OS.getProcessCpuTime() - cpuStart;
         runs[way] += n;
         nanos[way] += took;
         rate[way] = n / (double) took;
@@ -101,7 +112,7 @@ public final class HeatmapBenchmark {
     double median = rounds % 2 == 1 ? ratios[rounds / 2]
         : (ratios[rounds / 2 - 1] + ratios[rounds / 2]) / 2;
     return new double[] {runs[0] * batch / (nanos[0] / 1e9), runs[1] * batch / (nanos[1] / 1e9),
-        median};
+        median, runs[0] * batch / (cpu[0] / 1e9), runs[1] * batch / (cpu[1] / 1e9)};
   }
 
   private static void models(Ensemble ensemble, List<FaceBatch> inputs, boolean heatmaps) {
