@@ -7,8 +7,10 @@ import dev.deepscreen.avro.DecodeStats;
 import dev.deepscreen.avro.ExtractionStatus;
 import dev.deepscreen.avro.ExtractionSummary;
 import dev.deepscreen.avro.FaceCrop;
+import dev.deepscreen.avro.FaceEvidence;
 import dev.deepscreen.avro.FaceScore;
 import dev.deepscreen.avro.FrameScore;
+import dev.deepscreen.avro.Heatmap;
 import dev.deepscreen.avro.Label;
 import dev.deepscreen.avro.ModelResult;
 import dev.deepscreen.avro.ModelScore;
@@ -68,14 +70,21 @@ public final class SampleRecords {
   public static FaceScore faceScore() {
     return FaceScore.newBuilder().setEventId(EVENT_ID).setFrameIndex(31).setFrameTimeMs(1033)
         .setFaceIndex(1).setTrackId(2).setStatus(ScoreStatus.OK).setReason(null)
-        .setModelScores(List.of(new ModelScore("b0-fold0", 0.91, 2.0),
-            new ModelScore("tiny", 0.12, 1.0)))
+        .setModelScores(List.of(new ModelScore("b0-fold0", 0.91, 2.0, heatmap()),
+            new ModelScore("tiny", 0.12, 1.0, null)))
         .setEnsembleVersion("2026.11.1").setScoredAt(T0.plusMillis(1200)).setInferenceMs(3.5)
-        .build();
+        .setBox(new BoundingBox(410, 120, 96, 118)).build();
+  }
+
+  /** A 3x2 class-activation grid lit in its top-left corner. */
+  public static Heatmap heatmap() {
+    return new Heatmap(3, 2, ByteBuffer.wrap(new byte[] {(byte) 255, 40, 0, 90, 0, 0}), 2.75f);
   }
 
   public static Verdict verdict() {
-    FrameScore top = new FrameScore(31, 1033L, 0.91, 2);
+    FaceScore face = faceScore();
+    FrameScore top = new FrameScore(31, 1033L, 0.91, 2, List.of(new FaceEvidence(
+        face.getFaceIndex(), face.getTrackId(), face.getBox(), 0.65, face.getModelScores())));
     return Verdict.newBuilder().setEventId(EVENT_ID).setVideoId("video-1")
         .setUri("file:///videos/a.mp4").setSubmittedAt(T0).setSource(null).setTenant("tenant-a")
         .setAttributes(Map.of("channel", "web")).setStatus(VerdictStatus.OK).setReason(null)
@@ -85,7 +94,7 @@ public final class SampleRecords {
             40)))
         .setTrackResults(List.of(new TrackResult(2, 0.87, 20)))
         .setFramesSampled(32).setFacesExpected(40).setFacesScored(39).setFacesFailed(1)
-        .setTimeline(List.of(new FrameScore(0, 0L, 0.2, 1), top)).setTopFrames(List.of(top))
+        .setTimeline(List.of(new FrameScore(0, 0L, 0.2, 1, null), top)).setTopFrames(List.of(top))
         .setEnsembleVersion("2026.11.1")
         .setTimings(new StageTimings(695L, 600L, 10L, 1310L)).setDecidedAt(T0.plusMillis(1310))
         .build();

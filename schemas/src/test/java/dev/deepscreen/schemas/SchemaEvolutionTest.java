@@ -3,8 +3,12 @@ package dev.deepscreen.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.deepscreen.avro.BoundingBox;
+import dev.deepscreen.avro.FaceEvidence;
 import dev.deepscreen.avro.FaceScore;
+import dev.deepscreen.avro.FrameScore;
 import dev.deepscreen.avro.ModelScore;
+import dev.deepscreen.avro.Verdict;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,6 +27,7 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -113,6 +118,65 @@ class SchemaEvolutionTest {
         .containsExactly(tuple("b0-fold0", 1.0), tuple("tiny", 1.0));
     assertThat(read.getModelScores()).extracting(ModelScore::getProbability)
         .containsExactly(0.91, 0.12);
+  }
+
+  @Test
+  void recordsOfTheFirstReleaseReadWithoutBoxesHeatmapsOrEvidence() throws IOException {
+    FaceScore score = readAs(written(SampleRecords.faceScore(), firstFaceScore()),
+        firstFaceScore(), FaceScore.getClassSchema());
+    assertThat(score.getBox()).isNull();
+    assertThat(score.getModelScores()).extracting(ModelScore::getHeatmap).containsOnlyNulls();
+
+    Schema v1 = parse(RELEASED.resolve("Verdict/v1.avsc"));
+    Verdict verdict = readAs(written(SampleRecords.verdict(), v1), v1,
+        Verdict.getClassSchema());
+    assertThat(verdict.getTopFrames()).extracting(FrameScore::getFrameIndex).containsExactly(31);
+    assertThat(verdict.getTopFrames()).extracting(FrameScore::getEvidence).containsOnlyNulls();
+  }
+
+  @Test
+  void aVerdictCarriesItsEvidenceThroughTheSecondRelease() throws IOException {
+    Schema v2 = parse(RELEASED.resolve("Verdict/v2.avsc"));
+    Verdict sample = SampleRecords.verdict();
+
+    Verdict read = readAs(written(sample, v2), v2, Verdict.getClassSchema());
+
+    assertThat(read).isEqualTo(sample);
+    FaceEvidence face = read.getTopFrames().get(0).getEvidence().get(0);
+    assertThat(face.getBox()).isEqualTo(new BoundingBox(410, 120, 96, 118));
+    assertThat(face.getModelScores().get(0).getHeatmap().getCells().array())
+        .containsExactly(255, 40, 0, 90, 0, 0);
+    // The reader of the first release, on an older consumer, skips the evidence.
+    GenericRecord old = new GenericDatumReader<GenericRecord>(v2, parse(RELEASED.resolve(
+        "Verdict/v1.avsc"))).read(null, DecoderFactory.get().binaryDecoder(
+            bytes(sample), null));
+    assertThat(old.get("probability")).isEqualTo(0.87);
+  }
+
+  /** {@code record} written as the specific class, then projected on {@code released}. */
+  private static GenericRecord written(SpecificRecord record, Schema released)
+      throws IOException {
+    return new GenericDatumReader<GenericRecord>(record.getSchema(), released)
+        .read(null, DecoderFactory.get().binaryDecoder(bytes(record), null));
+  }
+
+  private static byte[] bytes(SpecificRecord record) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+    new SpecificDatumWriter<SpecificRecord>(record.getSchema()).write(record, encoder);
+    encoder.flush();
+    return bytes.toByteArray();
+  }
+
+  /** {@code old}, written with {@code writer}, read by a reader of {@code reader}. */
+  private static <T> T readAs(GenericRecord old, Schema writer, Schema reader)
+      throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+    new GenericDatumWriter<GenericRecord>(writer).write(old, encoder);
+    encoder.flush();
+    return new SpecificDatumReader<T>(writer, reader)
+        .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
   }
 
   /** {@code score} as a reader on the first released FaceScore schema sees it. */

@@ -1,7 +1,5 @@
 package dev.deepscreen.core.inference;
 
-import java.util.Optional;
-
 /**
  * One classifier of an ensemble, whatever engine runs it: it takes a batch of preprocessed
  * faces in its own layout and answers, per face, the logit (log-odds) that the face is fake,
@@ -40,12 +38,24 @@ public interface FaceClassifier extends AutoCloseable {
   float[] logits(FaceBatch faces);
 
   /**
-   * Heatmaps of where each face's evidence lies, {@code [face][y * size + x]} in [0, 1], when the
-   * model can explain itself. Empty when it cannot (an ONNX model has no Grad-CAM signature):
-   * "no heatmap" is an answer, never an error.
+   * Whether {@link #scores} can answer heatmaps: a TensorFlow model exported with the trainer's
+   * Grad-CAM signature can; an ONNX model or an older export cannot.
    */
-  default Optional<float[][]> heatmaps(FaceBatch faces) {
-    return Optional.empty();
+  default boolean explains() {
+    return false;
+  }
+
+  /**
+   * The logits of {@code faces} and, when {@code heatmaps} is asked and the model {@link
+   * #explains} itself, a heatmap per face computed in the same engine call (the same forward
+   * pass). A model that cannot explain itself answers the logits alone: "no heatmap" is an
+   * answer, never an error.
+   *
+   * @throws IllegalArgumentException if the batch is not of this model's size and layout
+   * @throws IllegalStateException if the model is closed, or the engine fails on the batch
+   */
+  default Scores scores(FaceBatch faces, boolean heatmaps) {
+    return Scores.withoutHeatmaps(logits(faces));
   }
 
   /** Releases the model once the calls in flight have returned. Safe to call twice. */

@@ -65,7 +65,7 @@ class FaceModelTest {
       assertThatThrownBy(() -> face.logits(new FaceBatch(1, 8, InputLayout.NCHW)))
           .hasMessage("Model tiny takes NHWC faces of 8 pixels, not NCHW of 8");
       assertThat(face.layout()).isEqualTo(InputLayout.NHWC);
-      assertThat(face.heatmaps(face.newBatch(1))).isEmpty();
+      assertThat(face.scores(face.newBatch(1), true).heatmaps()).isEmpty();
     }
   }
 

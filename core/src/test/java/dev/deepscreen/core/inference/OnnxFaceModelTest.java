@@ -153,7 +153,10 @@ class OnnxFaceModelTest {
     manifest(TinyModels.twoClassOnnx(dir, "resnet", 1.0));
     try (Ensemble ensemble = Ensemble.load(dir)) {
       FaceClassifier model = ensemble.members().get(0).model();
-      assertThat(model.heatmaps(batchFor(model))).isEmpty();
+      assertThat(model.explains()).isFalse();
+      Scores scores = model.scores(batchFor(model), true);
+      assertThat(scores.heatmaps()).isEmpty();
+      assertThat(scores.logits()).containsExactly(model.logits(batchFor(model)));
     }
   }
 

@@ -40,6 +40,55 @@ public final class TinyModels {
   }
 
   /**
+   * Exports a model with a class-activation head, built like the trainer's export: features
+   * {@code A} are the image average-pooled by {@code cell} pixels ({@code [batch, size / cell,
+   * size / cell, 3]}), the logit is a global average pool of {@code A} and one dense layer,
+   * {@code sum_c weights[c] * mean(A[..., c]) + bias}. Besides {@code serving_default}
+   * ({@code image} to {@code logit}) it has the trainer's {@code gradcam} signature: {@code
+   * heatmap}, the logit's gradient-weighted feature map, rectified, resized bilinearly to the
+   * input and divided by its maximum, and {@code logit}. Its class-activation grid is therefore
+   * {@code max(0, sum_c weights[c] * A[i, j, c])}.
+   */
+  public static Path exportWithCam(Path directory, int inputSize, int cell, float[] weights,
+      float bias) throws IOException {
+    try (Graph graph = new Graph(); Session session = new Session(graph)) {
+      Ops tf = Ops.create(graph);
+      Placeholder<TFloat32> image = tf.placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, inputSize, inputSize, 3)));
+      Operand<TFloat32> features = tf.nn.avgPool(image, java.util.List.of(1L, (long) cell,
+          (long) cell, 1L), java.util.List.of(1L, (long) cell, (long) cell, 1L), "VALID");
+      Operand<TFloat32> pooled = tf.math.mean(features, tf.constant(new int[] {1, 2}));
+      Operand<TFloat32> dense = tf.linalg.matMul(pooled, tf.constant(new float[][] {
+          {weights[0]}, {weights[1]}, {weights[2]}}));
+      Operand<TFloat32> logit = tf.reshape(tf.math.add(dense, tf.constant(bias)),
+          tf.constant(new int[] {-1}));
+      Operand<TFloat32> total = tf.reduceSum(logit, tf.constant(0));
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> gradient = (Operand<TFloat32>) graph.addGradients(total.asOutput(),
+          new org.tensorflow.Output<?>[] {features.asOutput()})[0];
+      Operand<TFloat32> channelWeights = tf.math.mean(gradient, tf.constant(new int[] {1, 2}),
+          org.tensorflow.op.math.Mean.keepDims(true));
+      Operand<TFloat32> cam = tf.nn.relu(tf.reduceSum(tf.math.mul(features, channelWeights),
+          tf.constant(3), org.tensorflow.op.core.ReduceSum.keepDims(true)));
+      Operand<TFloat32> resized = tf.image.resizeBilinear(cam,
+          tf.constant(new int[] {inputSize, inputSize}));
+      Operand<TFloat32> peak = tf.max(resized, tf.constant(new int[] {1, 2, 3}),
+          org.tensorflow.op.core.Max.keepDims(true));
+      Operand<TFloat32> heatmap = tf.reshape(tf.math.div(resized,
+          tf.math.maximum(peak, tf.constant(1e-12f))), tf.constant(new int[] {-1, inputSize,
+          inputSize}));
+      Signature serving = Signature.builder().key("serving_default").input("image", image)
+          .output("logit", logit).build();
+      Signature gradcam = Signature.builder().key("gradcam").input("image", image)
+          .output("heatmap", heatmap).output("logit", logit).build();
+      SavedModelBundle.exporter(directory.toString())
+          .withFunctions(SessionFunction.create(serving, session),
+              SessionFunction.create(gradcam, session)).export();
+    }
+    return directory;
+  }
+
+  /**
    * Exports a model that fails inside TensorFlow on dark images: its logit is {@code
    * log(mean(image))} through a numerics check, and the mean of a normalised image darker than
    * ImageNet's mean is negative, so TensorFlow reports an error for the whole batch.

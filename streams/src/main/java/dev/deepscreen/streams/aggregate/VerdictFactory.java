@@ -3,6 +3,7 @@ package dev.deepscreen.streams.aggregate;
 import dev.deepscreen.avro.AggregationStrategy;
 import dev.deepscreen.avro.ExtractionStatus;
 import dev.deepscreen.avro.ExtractionSummary;
+import dev.deepscreen.avro.FaceEvidence;
 import dev.deepscreen.avro.FaceScore;
 import dev.deepscreen.avro.Label;
 import dev.deepscreen.avro.FrameScore;
@@ -47,13 +48,24 @@ import java.util.TreeMap;
  *       other weights counts as failed;
  *   <li>scores of two ensemble versions are never mixed in one strategy: the version that
  *       scored the most faces is used (on a tie the one with the newest score, the rollout in
- *       progress), and the reason says how many faces of which other version were ignored.
+ *       progress), and the reason says how many faces of which other version were ignored;
+ *   <li>the first {@value #EVIDENCE_FRAMES} top frames carry their evidence for a reviewer:
+ *       their most suspicious faces (at most {@value #EVIDENCE_FACES_PER_FRAME}), each with its
+ *       box, track, probability and the model scores with their heatmaps as the scoring stage
+ *       wrote them (a few dozen bytes per model and face, no pixels), so that a verdict stays
+ *       far below a Kafka record's usual limit whatever the crowd or the top-frames setting.
  * </ul>
  */
 public final class VerdictFactory {
 
   /** The reference solution's answer when it cannot read faces. */
   static final double NO_EVIDENCE_PROBABILITY = 0.5;
+
+  /** The most faces of one top frame whose evidence a verdict carries. */
+  static final int EVIDENCE_FACES_PER_FRAME = 4;
+
+  /** The most top frames that carry evidence. */
+  static final int EVIDENCE_FRAMES = 10;
 
   private static final Comparator<FaceScore> FRAME_ORDER = Comparator
       .comparingInt(FaceScore::getFrameIndex).thenComparingInt(FaceScore::getFaceIndex);
@@ -180,7 +192,7 @@ public final class VerdictFactory {
         .setTrackResults(result.tracks().stream().filter(t -> t.trackId() != null)
             .map(t -> new TrackResult(t.trackId(), t.probability(), t.faces())).toList())
         .setFacesScored(used.size()).setFacesFailed(failed).setTimeline(timeline)
-        .setTopFrames(timeline.stream().sorted(MOST_SUSPICIOUS_FIRST).limit(topFrames).toList())
+        .setTopFrames(topFrames(timeline, models, used, faces))
         .setEnsembleVersion(version).build();
   }
 
@@ -255,11 +267,42 @@ public final class VerdictFactory {
       FaceScore score = used.get(i);
       double p = faces.get(i).ensembleMean(models);
       frames.merge(score.getFrameIndex(),
-          new FrameScore(score.getFrameIndex(), score.getFrameTimeMs(), p, 1),
+          new FrameScore(score.getFrameIndex(), score.getFrameTimeMs(), p, 1, null),
           (a, b) -> new FrameScore(a.getFrameIndex(), a.getFrameTimeMs(),
-              Math.max(a.getMaxProbability(), b.getMaxProbability()), a.getFaces() + 1));
+              Math.max(a.getMaxProbability(), b.getMaxProbability()), a.getFaces() + 1, null));
     }
     return List.copyOf(frames.values());
+  }
+
+  /** The most suspicious frames, the first of them with their evidence. */
+  private List<FrameScore> topFrames(List<FrameScore> timeline, List<EnsembleModel> models,
+      List<FaceScore> used, List<Face> faces) {
+    List<FrameScore> top = timeline.stream().sorted(MOST_SUSPICIOUS_FIRST).limit(topFrames)
+        .toList();
+    List<FrameScore> withEvidence = new ArrayList<>(top.size());
+    for (int i = 0; i < top.size(); i++) {
+      withEvidence.add(i < EVIDENCE_FRAMES ? withEvidence(top.get(i), models, used, faces)
+          : top.get(i));
+    }
+    return withEvidence;
+  }
+
+  /** {@code frame} with its most suspicious faces, most suspicious first. */
+  private static FrameScore withEvidence(FrameScore frame, List<EnsembleModel> models,
+      List<FaceScore> used, List<Face> faces) {
+    List<FaceEvidence> evidence = new ArrayList<>();
+    for (int i = 0; i < used.size(); i++) {
+      FaceScore score = used.get(i);
+      if (score.getFrameIndex() == frame.getFrameIndex()) {
+        evidence.add(new FaceEvidence(score.getFaceIndex(), score.getTrackId(), score.getBox(),
+            faces.get(i).ensembleMean(models), score.getModelScores()));
+      }
+    }
+    evidence.sort(Comparator.comparingDouble(FaceEvidence::getProbability).reversed()
+        .thenComparingInt(FaceEvidence::getFaceIndex));
+    return FrameScore.newBuilder(frame)
+        .setEvidence(List.copyOf(evidence.subList(0, Math.min(evidence.size(),
+            EVIDENCE_FACES_PER_FRAME)))).build();
   }
 
   /**

@@ -1,7 +1,9 @@
 package dev.deepscreen.streams.review;
 
+import dev.deepscreen.avro.BoundingBox;
 import dev.deepscreen.avro.DecodeStats;
 import dev.deepscreen.avro.ExtractionSummary;
+import dev.deepscreen.avro.FaceEvidence;
 import dev.deepscreen.avro.FaceScore;
 import dev.deepscreen.avro.FrameScore;
 import dev.deepscreen.avro.ModelResult;
@@ -22,8 +24,9 @@ final class CasePage {
   private CasePage() {}
 
   /**
-   * A face's class-activation grid, row-major, values in [0, 1], laid over its box. No record
-   * carries one yet; a face with one gets an overlay and the page an opacity slider.
+   * A face's class-activation grid, row-major, values in [0, 1], laid over its box: from the
+   * verdict's evidence or the face score, the heatmap of the heaviest model that has one. A face
+   * with one gets an overlay and the page an opacity slider.
    */
   record Heatmap(int rows, int cols, float[] values) {
     Heatmap {
@@ -52,7 +55,11 @@ final class CasePage {
   record Model(Verdict verdict, ReviewDecision decision, ExtractionSummary summary,
       List<FrameView> frames, List<String> notes, String formToken) {}
 
-  /** The frames a page shows, with the faces their face scores name. */
+  /**
+   * The frames a page shows: first the faces the verdict's evidence lists for the frame (most
+   * suspicious first, with their boxes and heatmaps), then those of the frame's face scores it
+   * does not list (with the box and heatmaps their scores carry, if any).
+   */
   static List<FrameView> frames(Verdict verdict, Set<Integer> shown, List<FaceScore> scores,
       ExtractionSummary summary) {
     DecodeStats decode = summary == null ? null : summary.getDecode();
@@ -60,10 +67,56 @@ final class CasePage {
     int height = decode == null ? 0 : decode.getHeight();
     return verdict.getTopFrames().stream().filter(f -> shown.contains(f.getFrameIndex()))
         .map(f -> new FrameView(f.getFrameIndex(), f.getFrameTimeMs(), f.getMaxProbability(),
-            width, height, scores.stream().filter(s -> s.getFrameIndex() == f.getFrameIndex())
-                .map(s -> new FaceView(s.getFaceIndex(), s.getTrackId(), mean(s),
-                    s.getModelScores(), null, null)).toList()))
+            width, height, faces(f, scores)))
         .toList();
+  }
+
+  private static List<FaceView> faces(FrameScore frame, List<FaceScore> scores) {
+    Map<Integer, FaceView> faces = new java.util.LinkedHashMap<>();
+    if (frame.getEvidence() != null) {
+      for (FaceEvidence e : frame.getEvidence()) {
+        faces.put(e.getFaceIndex(), new FaceView(e.getFaceIndex(), e.getTrackId(),
+            e.getProbability(), e.getModelScores(), box(e.getBox()),
+            heatmap(e.getModelScores())));
+      }
+    }
+    for (FaceScore s : scores) {
+      if (s.getFrameIndex() == frame.getFrameIndex()) {
+        faces.putIfAbsent(s.getFaceIndex(), new FaceView(s.getFaceIndex(), s.getTrackId(),
+            mean(s), s.getModelScores(), box(s.getBox()), heatmap(s.getModelScores())));
+      }
+    }
+    return List.copyOf(faces.values());
+  }
+
+  private static Box box(BoundingBox box) {
+    return box == null ? null : new Box(box.getX(), box.getY(), box.getWidth(),
+        box.getHeight());
+  }
+
+  /** The grid of the heaviest model with one (the first of equals), in [0, 1]; null if none. */
+  static Heatmap heatmap(List<ModelScore> models) {
+    ModelScore chosen = null;
+    for (ModelScore model : models) {
+      if (model.getHeatmap() != null
+          && (chosen == null || model.getWeight() > chosen.getWeight())) {
+        chosen = model;
+      }
+    }
+    if (chosen == null) {
+      return null;
+    }
+    dev.deepscreen.avro.Heatmap grid = chosen.getHeatmap();
+    java.nio.ByteBuffer cells = grid.getCells().duplicate();
+    if (grid.getWidth() < 1 || grid.getHeight() < 1
+        || cells.remaining() != grid.getWidth() * grid.getHeight()) {
+      return null;
+    }
+    float[] values = new float[cells.remaining()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (cells.get() & 0xff) / 255f;
+    }
+    return new Heatmap(grid.getHeight(), grid.getWidth(), values);
   }
 
   /** The face's weighted ensemble mean, as the aggregation stage computes it. */

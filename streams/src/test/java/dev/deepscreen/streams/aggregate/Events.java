@@ -56,7 +56,7 @@ final class Events {
       double[] weights, double... probabilities) {
     List<ModelScore> models = new ArrayList<>();
     for (int m = 0; m < probabilities.length; m++) {
-      models.add(new ModelScore(MODELS.get(m), probabilities[m], weights[m]));
+      models.add(new ModelScore(MODELS.get(m), probabilities[m], weights[m], null));
     }
     return FaceScore.newBuilder().setEventId(UUID.fromString(eventId)).setFrameIndex(frame)
         .setFrameTimeMs(frame * 100L).setFaceIndex(face).setTrackId(track)

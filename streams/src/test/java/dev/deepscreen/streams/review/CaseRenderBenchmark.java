@@ -51,7 +51,7 @@ public final class CaseRenderBenchmark {
             sampled.get(27));
         Verdict verdict = Verdict.newBuilder(SampleRecords.verdict())
             .setUri(clip.toUri().toString()).setTopFrames(shown.stream()
-                .map(f -> new FrameScore(f, 0L, 0.9, 1)).toList()).build();
+                .map(f -> new FrameScore(f, 0L, 0.9, 1, null)).toList()).build();
         List<Double> decodes = new ArrayList<>();
         List<Double> renders = new ArrayList<>();
         long faces = 0;

@@ -2,10 +2,16 @@ package dev.deepscreen.streams.review;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.deepscreen.avro.BoundingBox;
+import dev.deepscreen.avro.FaceEvidence;
+import dev.deepscreen.avro.FaceScore;
+import dev.deepscreen.avro.FrameScore;
+import dev.deepscreen.avro.Heatmap;
 import dev.deepscreen.avro.ModelScore;
 import dev.deepscreen.avro.ModerationAction;
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.schemas.SampleRecords;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,10 +48,44 @@ class PagesTest {
   }
 
   @Test
+  void framesTakeBoxesAndGridsFromTheVerdictsEvidenceThenFromTheFaceScores() {
+    Heatmap light = new Heatmap(2, 2, ByteBuffer.wrap(new byte[] {0, 0, 0, (byte) 255}), 1f);
+    Heatmap heavy = new Heatmap(2, 2, ByteBuffer.wrap(new byte[] {(byte) 255, 0, 0, 51}), 3f);
+    FaceEvidence evidence = new FaceEvidence(1, 7, new BoundingBox(100, 50, 40, 60), 0.8,
+        List.of(new ModelScore("a", 0.7, 1.0, light), new ModelScore("b", 0.9, 2.0, heavy)));
+    FrameScore top = new FrameScore(3, 1000L, 0.8, 2, List.of(evidence));
+    Verdict withEvidence = Verdict.newBuilder(verdict).setTopFrames(List.of(top)).build();
+    FaceScore other = FaceScore.newBuilder(SampleRecords.faceScore()).setFrameIndex(3)
+        .setFaceIndex(0).setBox(null).setModelScores(List.of(
+            new ModelScore("a", 0.2, 1.0, null), new ModelScore("b", 0.2, 2.0, null))).build();
+    FaceScore listed = FaceScore.newBuilder(other).setFaceIndex(1).build();
+
+    List<CasePage.FrameView> frames = CasePage.frames(withEvidence, Set.of(3),
+        List.of(other, listed), null);
+
+    assertThat(frames).singleElement().extracting(CasePage.FrameView::faces).asList()
+        .hasSize(2);
+    CasePage.FaceView first = frames.get(0).faces().get(0);
+    assertThat(first.faceIndex()).isEqualTo(1);
+    assertThat(first.trackId()).isEqualTo(7);
+    assertThat(first.probability()).isEqualTo(0.8);
+    assertThat(first.box()).isEqualTo(new CasePage.Box(100, 50, 40, 60));
+    // the heavier model's grid, its cells back in [0, 1]
+    assertThat(first.heatmap().values()).containsExactly(1f, 0f, 0f, 0.2f);
+    CasePage.FaceView second = frames.get(0).faces().get(1);
+    assertThat(second.faceIndex()).isZero();
+    assertThat(second.box()).isNull();
+    assertThat(second.heatmap()).isNull();
+    // (the overlay itself needs the frame's size, from the extraction summary: see below)
+    assertThat(CasePage.render("n", "ada", "c", model(withEvidence, frames)))
+        .contains("id=\"heatmap-opacity\"");
+  }
+
+  @Test
   void aFaceWithAHeatmapGetsAnOverlayAndThePageASlider() {
     CasePage.Heatmap corner = new CasePage.Heatmap(2, 2, new float[] {1f, 0f, 0f, 0f});
     CasePage.FaceView mapped = new CasePage.FaceView(0, 1, 0.9, List.of(
-        new ModelScore("b0", 0.9, 1.0)), new CasePage.Box(100, 50, 40, 60), corner);
+        new ModelScore("b0", 0.9, 1.0, null)), new CasePage.Box(100, 50, 40, 60), corner);
     CasePage.FaceView plain = new CasePage.FaceView(1, 2, 0.2, List.of(), null, null);
     CasePage.FrameView frame = new CasePage.FrameView(3, 1000, 0.9, 640, 360,
         List.of(mapped, plain));

@@ -414,7 +414,7 @@ class ReviewServerIT {
         .collect(Collectors.groupingBy(ExtractedFace::frameIndex));
     List<FrameScore> timeline = new ArrayList<>();
     byFrame.forEach((frame, inFrame) -> timeline.add(new FrameScore(frame,
-        inFrame.get(0).timestampMs(), probability(frame, 0), inFrame.size())));
+        inFrame.get(0).timestampMs(), probability(frame, 0), inFrame.size(), null)));
     timeline.sort(Comparator.comparingInt(FrameScore::getFrameIndex));
     List<FrameScore> top = timeline.stream()
         .sorted(Comparator.comparingDouble(FrameScore::getMaxProbability).reversed())
@@ -446,8 +446,8 @@ class ReviewServerIT {
     return FaceScore.newBuilder().setEventId(verdict.getEventId())
         .setFrameIndex(face.frameIndex()).setFrameTimeMs(face.timestampMs())
         .setFaceIndex(face.faceIndex()).setTrackId(face.trackId()).setStatus(ScoreStatus.OK)
-        .setReason(null).setModelScores(List.of(new ModelScore("b0-fold0", p, 1.0),
-            new ModelScore("b0-fold1", p, 1.0)))
+        .setReason(null).setModelScores(List.of(new ModelScore("b0-fold0", p, 1.0, null),
+            new ModelScore("b0-fold1", p, 1.0, null)))
         .setEnsembleVersion("it-1").setScoredAt(verdict.getSubmittedAt().plusMillis(200))
         .setInferenceMs(1.0).build();
   }

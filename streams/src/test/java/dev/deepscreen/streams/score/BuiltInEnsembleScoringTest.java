@@ -35,6 +35,24 @@ class BuiltInEnsembleScoringTest {
           assertThat(probability).isStrictlyBetween(0.0, 1.0);
         }
       }
+
+      // Its export has the Grad-CAM signature: every face has an 8x8 map (128 pixels, four
+      // stride-2 convolutions), computed in the same session run as the probability.
+      FaceScorer scorer = new FaceScorer(ensemble);
+      dev.deepscreen.avro.FaceScore score = scorer.faceScore(crops.get(0), outcomes.get(0),
+          java.time.Instant.EPOCH);
+      dev.deepscreen.avro.Heatmap heatmap = score.getModelScores().get(0).getHeatmap();
+      assertThat(heatmap.getWidth()).isEqualTo(8);
+      assertThat(heatmap.getHeight()).isEqualTo(8);
+      assertThat(heatmap.getCells().remaining()).isEqualTo(64);
+      assertThat(score.getBox()).isEqualTo(crops.get(0).getBox());
+      List<FaceScorer.Outcome> plain = new FaceScorer(ensemble, false).score(crops);
+      for (int i = 0; i < outcomes.size(); i++) {
+        assertThat(outcomes.get(i).heatmaps()).doesNotContainNull();
+        assertThat(plain.get(i).heatmaps()).containsOnlyNulls();
+        assertThat(plain.get(i).probabilities()).containsExactly(outcomes.get(i).probabilities(),
+            org.assertj.core.data.Offset.offset(1e-6));
+      }
     }
   }
 }

@@ -181,6 +181,9 @@ class FaceScorerTest {
     assertThat(ok.getModelScores()).extracting(ModelScore::getProbability)
         .containsExactly(outcomes.get(0).probabilities()[0], outcomes.get(0).probabilities()[1]);
     assertThat(ok.getEnsembleVersion()).isEqualTo("v-test");
+    assertThat(ok.getBox()).isEqualTo(batch.get(0).getBox());
+    // These test models have no Grad-CAM signature: no heatmap, and no error.
+    assertThat(ok.getModelScores()).extracting(ModelScore::getHeatmap).containsOnlyNulls();
 
     FaceScore failed = scorer.faceScore(batch.get(1), outcomes.get(1), scoredAt);
     assertThat(failed.getStatus()).isEqualTo(ScoreStatus.FAILED);

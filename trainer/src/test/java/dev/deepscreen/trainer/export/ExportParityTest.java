@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.deepscreen.core.inference.Ensemble;
 import dev.deepscreen.core.inference.EnsembleManifest;
 import dev.deepscreen.core.inference.FaceBatch;
+import dev.deepscreen.core.inference.FaceModel;
+import dev.deepscreen.core.inference.Heatmap;
+import dev.deepscreen.core.inference.Scores;
 import dev.deepscreen.trainer.train.Checkpoints;
 import dev.deepscreen.trainer.train.Optimizer;
 import dev.deepscreen.trainer.train.TrainingGraph;
@@ -92,6 +95,44 @@ class ExportParityTest {
       }
       // The trained model separates its inputs: parity is not two constant outputs agreeing.
       assertThat(served[0]).isNotEqualTo(served[1]);
+    }
+  }
+
+  @Test
+  void theScorerTakesTheGradCamGridOfTheExportInTheSameRunAsTheLogit() {
+    Path model = dir.resolve("ensemble/small-fold0");
+    int grid = SIZE / 16;
+    try (FaceModel face = FaceModel.load("small-fold0", model, "serving_default", "image",
+        "logit", SIZE); SavedModelBundle bundle = SavedModelBundle.load(model.toString(),
+        SavedModelBundle.DEFAULT_TAG); TFloat32 probe = images(100, 3);
+        Result gradcam = bundle.function("gradcam").call(Map.of("image", probe))) {
+      assertThat(face.explains()).isTrue();
+      FaceBatch batch = face.newBatch(3);
+      float[] pixels = new float[3 * SIZE * SIZE * 3];
+      probe.copyTo(DataBuffers.of(pixels, false, false));
+      for (int i = 0; i < 3; i++) {
+        batch.put(i, Arrays.copyOfRange(pixels, i * SIZE * SIZE * 3, (i + 1) * SIZE * SIZE * 3));
+      }
+
+      Scores scores = face.scores(batch, true);
+
+      assertThat(scores.logits()).containsExactly(face.logits(batch),
+          org.assertj.core.data.Offset.offset(1e-5f));
+      TFloat32 exported = (TFloat32) gradcam.get("heatmap").orElseThrow();
+      for (int i = 0; i < 3; i++) {
+        Heatmap heatmap = scores.heatmaps().get(i);
+        assertThat(heatmap.width()).isEqualTo(grid);
+        assertThat(heatmap.height()).isEqualTo(grid);
+        // The export's map is this grid resized bilinearly (corners not aligned, so pixel
+        // (16 y, 16 x) is cell (x, y) exactly) and divided by its maximum.
+        for (int y = 0; y < grid; y++) {
+          for (int x = 0; x < grid; x++) {
+            float expected = heatmap.max() == 0 ? 0 : heatmap.value(x, y) / heatmap.max();
+            assertThat(exported.getFloat(i, y * 16, x * 16)).as("face %d cell (%d, %d)", i, x, y)
+                .isCloseTo(expected, org.assertj.core.data.Offset.offset(1 / 500f));
+          }
+        }
+      }
     }
   }
 
