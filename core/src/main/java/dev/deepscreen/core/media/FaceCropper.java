@@ -47,13 +47,25 @@ public final class FaceCropper {
 
   /** The region of the frame that the crop of {@code face} covers. */
   public Rect region(FaceBox face, int frameWidth, int frameHeight) {
-    int padX = (int) (face.width() * margin);
-    int padY = (int) (face.height() * margin);
-    int x1 = Math.max(face.x() - padX, 0);
-    int y1 = Math.max(face.y() - padY, 0);
-    int x2 = Math.min(face.right() + padX, frameWidth);
-    int y2 = Math.min(face.bottom() + padY, frameHeight);
-    return new Rect(x1, y1, Math.max(1, x2 - x1), Math.max(1, y2 - y1));
+    int[] r = region(face.x(), face.y(), face.width(), face.height(), frameWidth, frameHeight,
+        margin);
+    return new Rect(r[0], r[1], r[2], r[3]);
+  }
+
+  /**
+   * The region of a frame that the crop of the box {@code x, y, width, height} covers with
+   * {@code margin}: {x, y, width, height}. Also where a face's heatmap lies, for the pages that
+   * draw it.
+   */
+  public static int[] region(int x, int y, int width, int height, int frameWidth,
+      int frameHeight, double margin) {
+    int padX = (int) (width * margin);
+    int padY = (int) (height * margin);
+    int x1 = Math.max(x - padX, 0);
+    int y1 = Math.max(y - padY, 0);
+    int x2 = Math.min(x + width + padX, frameWidth);
+    int y2 = Math.min(y + height + padY, frameHeight);
+    return new int[] {x1, y1, Math.max(1, x2 - x1), Math.max(1, y2 - y1)};
   }
 
   /** The model-input square for {@code face}; the caller closes it. */

@@ -11,6 +11,7 @@ import dev.deepscreen.avro.ModelScore;
 import dev.deepscreen.avro.ReviewDecision;
 import dev.deepscreen.avro.TrackResult;
 import dev.deepscreen.avro.Verdict;
+import dev.deepscreen.core.media.FaceCropper;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,9 +48,12 @@ final class CasePage {
   record FaceView(int faceIndex, Integer trackId, double probability, List<ModelScore> models,
       Box box, Heatmap heatmap) {}
 
-  /** A shown frame: its faces, and its size in pixels when known (0 otherwise). */
+  /**
+   * A shown frame: its faces, its size in pixels when known (0 otherwise), and the extraction
+   * stage's crop margin, which places a face's heatmap around its box.
+   */
   record FrameView(int frameIndex, long timeMs, double maxProbability, int width, int height,
-      List<FaceView> faces) {}
+      double cropMargin, List<FaceView> faces) {}
 
   /** Everything the page shows. */
   record Model(Verdict verdict, ReviewDecision decision, ExtractionSummary summary,
@@ -61,13 +65,13 @@ final class CasePage {
    * does not list (with the box and heatmaps their scores carry, if any).
    */
   static List<FrameView> frames(Verdict verdict, Set<Integer> shown, List<FaceScore> scores,
-      ExtractionSummary summary) {
+      ExtractionSummary summary, double cropMargin) {
     DecodeStats decode = summary == null ? null : summary.getDecode();
     int width = decode == null ? 0 : decode.getWidth();
     int height = decode == null ? 0 : decode.getHeight();
     return verdict.getTopFrames().stream().filter(f -> shown.contains(f.getFrameIndex()))
         .map(f -> new FrameView(f.getFrameIndex(), f.getFrameTimeMs(), f.getMaxProbability(),
-            width, height, faces(f, scores)))
+            width, height, cropMargin, faces(f, scores)))
         .toList();
   }
 
@@ -255,19 +259,39 @@ final class CasePage {
         .append(f.height()).append("\" preserveAspectRatio=\"none\" opacity=\"0.5\">");
     for (FaceView face : mapped) {
       Heatmap h = face.heatmap();
-      Box box = face.box();
-      double cw = (double) box.width() / h.cols();
-      double ch = (double) box.height() / h.rows();
+      // The grid covers the model's input: the box grown by the crop margin and clamped to the
+      // frame (the region), scaled into a square and centred on it. Back in frame pixels that
+      // is a square of the region's longer side centred on the region; cells over the square's
+      // padding are clipped off.
+      Box region = cropRegion(face.box(), f.width(), f.height(), f.cropMargin());
+      double side = Math.max(region.width(), region.height());
+      double left = region.x() - (side - region.width()) / 2.0;
+      double top = region.y() - (side - region.height()) / 2.0;
+      double cw = side / h.cols();
+      double ch = side / h.rows();
+      String clip = "clip-" + f.frameIndex() + "-" + face.faceIndex();
+      b.append("<clipPath id=\"").append(clip).append("\"><rect x=\"").append(region.x())
+          .append("\" y=\"").append(region.y()).append("\" width=\"").append(region.width())
+          .append("\" height=\"").append(region.height()).append("\"/></clipPath><g clip-path=")
+          .append("\"url(#").append(clip).append(")\">");
       for (int r = 0; r < h.rows(); r++) {
         for (int c = 0; c < h.cols(); c++) {
           float value = Math.max(0, Math.min(1, h.values()[r * h.cols() + c]));
           b.append(String.format(Locale.ROOT, "<rect class=\"cell\" x=\"%.1f\" y=\"%.1f\""
               + " width=\"%.1f\" height=\"%.1f\" fill=\"#ff2000\" fill-opacity=\"%.2f\"/>",
-              box.x() + c * cw, box.y() + r * ch, cw, ch, value));
+              left + c * cw, top + r * ch, cw, ch, value));
         }
       }
+      b.append("</g>");
     }
     b.append("</svg>");
+  }
+
+  /** The part of the frame a face's crop shows, as the extraction stage cuts it. */
+  static Box cropRegion(Box box, int frameWidth, int frameHeight, double margin) {
+    int[] r = FaceCropper.region(box.x(), box.y(), box.width(), box.height(), frameWidth,
+        frameHeight, margin);
+    return new Box(r[0], r[1], r[2], r[3]);
   }
 
   private static void decision(StringBuilder b, String id, String csrf, Model model) {

@@ -32,9 +32,13 @@ final class RenderedCases implements AutoCloseable {
   private final List<FaceDetector> allDetectors = new ArrayList<>();
   private final Map<String, CompletableFuture<RenderedCase>> cache;
 
+  /** The extraction stage's crop margin: where around a face box its heatmap lies. */
+  private final double cropMargin;
+
   RenderedCases(FrameRenderer renderer, int framesPerCase, int threads, int cachedCases,
-      Supplier<FaceDetector> detectorFactory) {
+      Supplier<FaceDetector> detectorFactory, double cropMargin) {
     this.renderer = renderer;
+    this.cropMargin = cropMargin;
     this.framesPerCase = framesPerCase;
     this.detectors = new ArrayBlockingQueue<>(threads);
     for (int i = 0; i < threads; i++) {
@@ -114,5 +118,10 @@ final class RenderedCases implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     allDetectors.forEach(FaceDetector::close);
+  }
+
+  /** The extraction stage's crop margin, {@code extract.crop.margin}. */
+  double cropMargin() {
+    return cropMargin;
   }
 }

@@ -101,7 +101,8 @@ public final class ReviewApp implements AutoCloseable {
           extract.decodeLimits(), extract.decoderThreads(), true), extract.framesPerVideo());
       RenderedCases rendered = new RenderedCases(renderer, config.framesPerCase(),
           config.renderThreads(), config.renderCacheCases(),
-          () -> FaceDetector.ultraFace(extract.detectorSettings()));
+          () -> FaceDetector.ultraFace(extract.detectorSettings()),
+          extract.getDouble(ExtractConfig.CROP_MARGIN_CONFIG));
       long timeout = config.sendTimeout().toMillis();
       ReviewServer server = new ReviewServer(config, index, follower, evidence, rendered,
           decision -> decisions.send(new ProducerRecord<>(Topics.REVIEW_DECISIONS.name(),

@@ -165,7 +165,8 @@ public final class ReviewServer implements AutoCloseable {
       Evidence found = evidence.read(verdict);
       CasePage.Model model = new CasePage.Model(verdict, index.decision(eventId).orElse(null),
           found.summary(), CasePage.frames(verdict, rendered.shownFrames(verdict),
-              found.faceScores(), found.summary()), found.notes(), session.openForm(eventId));
+              found.faceScores(), found.summary(), rendered.cropMargin()), found.notes(),
+          session.openForm(eventId));
       rendered.get(verdict); // starts decoding while the browser reads the page
       HttpExchanges.html(exchange, 200, nonce, CasePage.render(nonce, session.user,
           session.csrfToken, model));

@@ -63,7 +63,7 @@ public final class CaseRenderBenchmark {
           FrameRenderer.RenderedCase rendered = renderer.render(verdict.getUri(), shown,
               detector);
           String page = CasePage.render("n", "bench", "c", new CasePage.Model(verdict, null,
-              null, CasePage.frames(verdict, shown, List.of(), null), List.of(), "f"));
+              null, CasePage.frames(verdict, shown, List.of(), null, 0.3), List.of(), "f"));
           double render = (System.nanoTime() - start) / 1e6;
           faces = rendered.frames().values().stream().mapToLong(f -> f.faces().size()).sum();
           if (round > 0 && !page.isEmpty()) { // round 0 warms up

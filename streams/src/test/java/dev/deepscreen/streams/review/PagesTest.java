@@ -61,7 +61,7 @@ class PagesTest {
     FaceScore listed = FaceScore.newBuilder(other).setFaceIndex(1).build();
 
     List<CasePage.FrameView> frames = CasePage.frames(withEvidence, Set.of(3),
-        List.of(other, listed), null);
+        List.of(other, listed), null, 0.3);
 
     assertThat(frames).singleElement().extracting(CasePage.FrameView::faces).asList()
         .hasSize(2);
@@ -87,21 +87,25 @@ class PagesTest {
     CasePage.FaceView mapped = new CasePage.FaceView(0, 1, 0.9, List.of(
         new ModelScore("b0", 0.9, 1.0, null)), new CasePage.Box(100, 50, 40, 60), corner);
     CasePage.FaceView plain = new CasePage.FaceView(1, 2, 0.2, List.of(), null, null);
-    CasePage.FrameView frame = new CasePage.FrameView(3, 1000, 0.9, 640, 360,
+    CasePage.FrameView frame = new CasePage.FrameView(3, 1000, 0.9, 640, 360, 0.3,
         List.of(mapped, plain));
 
     String page = CasePage.render("n", "ada", "c", model(verdict, List.of(frame)));
 
     assertThat(page).contains("id=\"heatmap-opacity\"")
         .contains("<svg class=\"heatmap\" viewBox=\"0 0 640 360\"")
-        // the hot cell is the face box's top-left quarter, fully opaque; the others clear
-        .contains("x=\"100.0\" y=\"50.0\" width=\"20.0\" height=\"30.0\" fill=\"#ff2000\""
+        // The grid covers the model's input: the box grown by the margin (30%: 88,32 64x96),
+        // centred in a square of its longer side (72,32 96x96); the hot cell is that square's
+        // top-left quarter, fully opaque, the others clear; the square's padding is clipped.
+        .contains("<clipPath id=\"clip-3-0\"><rect x=\"88\" y=\"32\" width=\"64\""
+            + " height=\"96\"/></clipPath>")
+        .contains("x=\"72.0\" y=\"32.0\" width=\"48.0\" height=\"48.0\" fill=\"#ff2000\""
             + " fill-opacity=\"1.00\"")
-        .contains("x=\"120.0\" y=\"80.0\" width=\"20.0\" height=\"30.0\" fill=\"#ff2000\""
+        .contains("x=\"120.0\" y=\"80.0\" width=\"48.0\" height=\"48.0\" fill=\"#ff2000\""
             + " fill-opacity=\"0.00\"");
 
     String without = CasePage.render("n", "ada", "c", model(verdict, List.of(
-        new CasePage.FrameView(3, 1000, 0.9, 640, 360, List.of(plain)))));
+        new CasePage.FrameView(3, 1000, 0.9, 640, 360, 0.3, List.of(plain)))));
     assertThat(without).doesNotContain("id=\"heatmap-opacity\"")
         .doesNotContain("svg class=\"heatmap\"")
         .contains("src=\"/cases/" + verdict.getEventId() + "/frames/3.jpg\"");
