@@ -5,9 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
@@ -68,9 +65,7 @@ public final class FaceModel implements FaceClassifier {
   private final String outputName;
   private final int inputSize;
   private final ScoreOutput output;
-  /** Calls hold the read lock, close the write lock; {@code closed} is guarded by it. */
-  private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
-  private boolean closed;
+  private final SessionGuard guard;
 
   private FaceModel(String name, SavedModelBundle bundle, SessionFunction function,
       String inputName, String outputName, int inputSize, ScoreOutput output, CamPath camPath) {
@@ -82,6 +77,7 @@ public final class FaceModel implements FaceClassifier {
     this.outputName = outputName;
     this.inputSize = inputSize;
     this.output = output;
+    this.guard = new SessionGuard(name);
   }
 
   /**
@@ -242,12 +238,7 @@ public final class FaceModel implements FaceClassifier {
       return Scores.withoutHeatmaps(logits(faces));
     }
     checkBatch(faces);
-    Lock call = lifecycle.readLock();
-    call.lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException("Model " + name + " is closed");
-      }
+    return guard.call(() -> {
       try (TFloat32 images = TFloat32.tensorOf(Shape.of(faces.shape()),
           DataBuffers.of(faces.values(), true, false));
           Result result = bundle.session().runner().feed(camPath.image(), images)
@@ -255,9 +246,7 @@ public final class FaceModel implements FaceClassifier {
         float[] logits = logitsOf(result.get(0), faces.count());
         return new Scores(logits, heatmapsOf(result.get(1), faces.count()));
       }
-    } finally {
-      call.unlock();
-    }
+    });
   }
 
   private List<Heatmap> heatmapsOf(Tensor grid, int count) {
@@ -303,12 +292,7 @@ public final class FaceModel implements FaceClassifier {
   @Override
   public float[] logits(FaceBatch faces) {
     checkBatch(faces);
-    Lock call = lifecycle.readLock();
-    call.lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException("Model " + name + " is closed");
-      }
+    return guard.call(() -> {
       try (TFloat32 images = TFloat32.tensorOf(Shape.of(faces.shape()),
           DataBuffers.of(faces.values(), true, false));
           Result result = function.call(Map.<String, Tensor>of(inputName, images))) {
@@ -316,9 +300,7 @@ public final class FaceModel implements FaceClassifier {
             "Model " + name + " returned no '" + outputName + "'"));
         return logitsOf(answer, faces.count());
       }
-    } finally {
-      call.unlock();
-    }
+    });
   }
 
   /**
@@ -327,15 +309,6 @@ public final class FaceModel implements FaceClassifier {
    */
   @Override
   public void close() {
-    Lock exclusive = lifecycle.writeLock();
-    exclusive.lock();
-    try {
-      if (!closed) {
-        closed = true;
-        bundle.close();
-      }
-    } finally {
-      exclusive.unlock();
-    }
+    guard.close(bundle::close);
   }
 }

@@ -14,9 +14,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * One classifier of the ensemble run by ONNX Runtime: an ONNX file (as {@code torch.onnx.export}
@@ -41,9 +38,7 @@ public final class OnnxFaceModel implements FaceClassifier {
   private final InputLayout layout;
   private final ScoreOutput output;
   private final String engine;
-  /** Calls hold the read lock, close the write lock; {@code closed} is guarded by it. */
-  private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
-  private boolean closed;
+  private final SessionGuard guard;
 
   private OnnxFaceModel(String name, OrtEnvironment environment, OrtSession session,
       String inputName, String outputName, int inputSize, InputLayout layout, ScoreOutput output,
@@ -57,6 +52,7 @@ public final class OnnxFaceModel implements FaceClassifier {
     this.layout = layout;
     this.output = output;
     this.engine = engine;
+    this.guard = new SessionGuard(name);
   }
 
   /**
@@ -233,12 +229,7 @@ public final class OnnxFaceModel implements FaceClassifier {
       throw new IllegalArgumentException("Model " + name + " takes " + layout + " faces of "
           + inputSize + " pixels, not " + faces.layout() + " of " + faces.size());
     }
-    Lock call = lifecycle.readLock();
-    call.lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException("Model " + name + " is closed");
-      }
+    return guard.call(() -> {
       try (OnnxTensor images = OnnxTensor.createTensor(environment,
           FloatBuffer.wrap(faces.values()), faces.shape());
           OrtSession.Result result = session.run(Map.of(inputName, images), Set.of(outputName))) {
@@ -258,22 +249,11 @@ public final class OnnxFaceModel implements FaceClassifier {
         throw new IllegalStateException("Model " + name + ": ONNX Runtime failed: "
             + e.getMessage(), e);
       }
-    } finally {
-      call.unlock();
-    }
+    });
   }
 
   @Override
   public void close() {
-    Lock exclusive = lifecycle.writeLock();
-    exclusive.lock();
-    try {
-      if (!closed) {
-        closed = true;
-        close(session);
-      }
-    } finally {
-      exclusive.unlock();
-    }
+    guard.close(() -> close(session));
   }
 }
