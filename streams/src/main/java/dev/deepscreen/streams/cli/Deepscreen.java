@@ -76,7 +76,8 @@ public final class Deepscreen implements Callable<Integer> {
    * when it is one (only then: a stage never loads the demo's libraries).
    */
   private static CommandLine commandLine(CommandContext context, String asked) {
-    Object demo = asked.equals("demo") ? CommandExtensions.find("demo").map(e -> e.command(context))
+    Object demo = asked.equals("demo")
+        ? CommandExtensions.find("demo").map(e -> e.command(context))
             .orElseGet(MissingDemoCommand::new)
         : new MissingDemoCommand();
     CommandLine cli = new CommandLine(new Deepscreen(context))
