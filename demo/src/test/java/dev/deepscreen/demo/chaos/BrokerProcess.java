@@ -1,5 +1,6 @@
 package dev.deepscreen.demo.chaos;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -7,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -100,9 +102,9 @@ final class BrokerProcess implements AutoCloseable {
 
   private static Process java(Path distribution, Path log, String mainClass, String... args)
       throws IOException {
-    String classPath = distribution.resolve("lib") + "/*" + java.io.File.pathSeparator
+    String classPath = distribution.resolve("lib") + "/*" + File.pathSeparator
         + distribution.resolve("lib/demo") + "/*";
-    List<String> command = new java.util.ArrayList<>(List.of(
+    List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
         "-cp", classPath, mainClass));
     command.addAll(List.of(args));

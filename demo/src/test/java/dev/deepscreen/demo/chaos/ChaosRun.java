@@ -140,8 +140,7 @@ final class ChaosRun {
             common));
       }
       AtomicBoolean done = new AtomicBoolean();
-      Thread watcher = new Thread(() -> watch(broker.bootstrapServers(), registry.url(), done),
-          "chaos-watcher");
+      Thread watcher = new Thread(() -> watch(broker.bootstrapServers(), done), "chaos-watcher");
       try {
         for (StageChild stage : stages.values()) {
           stage.start();
@@ -253,7 +252,7 @@ final class ChaosRun {
    * in a group, so that its position survives the broker's restart; and a record it might read
    * twice anyway counts once, by its coordinates.
    */
-  private void watch(String bootstrapServers, String registryUrl, AtomicBoolean done) {
+  private void watch(String bootstrapServers, AtomicBoolean done) {
     Map<String, Object> props = new HashMap<>();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
