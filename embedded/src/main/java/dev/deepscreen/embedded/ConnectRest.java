@@ -22,7 +22,8 @@ public final class ConnectRest {
   /** A status code and a parsed JSON body. */
   public record Response(int status, JsonNode body) {}
 
-  ConnectRest(URI url) {
+  /** A client of the worker whose REST API listens at {@code url}, in this JVM or not. */
+  public ConnectRest(URI url) {
     this.url = url;
   }
 
