@@ -1,8 +1,10 @@
 package dev.deepscreen.demo.chaos;
 
+import dev.deepscreen.schemas.Topics;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * A real Kafka broker (KRaft, combined broker and controller) in a child JVM, run by Kafka's own
@@ -32,9 +37,11 @@ final class BrokerProcess implements AutoCloseable {
     this.port = port;
   }
 
-  /** Formats the storage in {@code folder} and starts the broker on {@code port}. */
-  static BrokerProcess start(Path folder, Path distribution, int port, int controllerPort)
+  /** Formats the storage in {@code folder} and starts the broker on free ports. */
+  static BrokerProcess start(Path folder, Path distribution)
       throws IOException, InterruptedException {
+    int port = freePort();
+    int controllerPort = freePort();
     Files.createDirectories(folder);
     Path properties = folder.resolve("server.properties");
     Files.writeString(properties, String.join("\n",
@@ -87,6 +94,19 @@ final class BrokerProcess implements AutoCloseable {
     process.waitFor();
   }
 
+  /** Creates the pipeline's topics, one replica each. */
+  void createTopics(Admin admin) throws ExecutionException, InterruptedException {
+    admin.createTopics(Topics.all().stream().map(t -> new NewTopic(t.name(), t.partitions(),
+        (short) 1).configs(t.topicConfigs())).toList()).all().get();
+  }
+
+  /** A port nothing listens on now. */
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
   String bootstrapServers() {
     return "127.0.0.1:" + port;
   }
@@ -100,7 +120,11 @@ final class BrokerProcess implements AutoCloseable {
     }
   }
 
-  private static Process java(Path distribution, Path log, String mainClass, String... args)
+  /**
+   * A main class of the distribution's jars ({@code lib/} and {@code lib/demo/}) in a child JVM,
+   * its output appended to {@code log}.
+   */
+  static Process java(Path distribution, Path log, String mainClass, String... args)
       throws IOException {
     String classPath = distribution.resolve("lib") + "/*" + File.pathSeparator
         + distribution.resolve("lib/demo") + "/*";

@@ -13,7 +13,6 @@ import dev.deepscreen.schemas.registry.SchemaRegistryClient;
 import dev.deepscreen.streams.cli.VideoEvents;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +32,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -123,12 +121,10 @@ final class ChaosRun {
     TinyModels.writeManifest(ensemble, "chaos", TinyModels.manifestEntry("tiny", "tiny", 64, 1));
 
     try (FakeSchemaRegistryServer registry = new FakeSchemaRegistryServer();
-        BrokerProcess broker = BrokerProcess.start(work.resolve("broker"), distribution,
-            freePort(), freePort());
+        BrokerProcess broker = BrokerProcess.start(work.resolve("broker"), distribution);
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
             broker.bootstrapServers()))) {
-      admin.createTopics(Topics.all().stream().map(t -> new NewTopic(t.name(), t.partitions(),
-          (short) 1).configs(t.topicConfigs())).toList()).all().get();
+      broker.createTopics(admin);
       Map<String, String> common = new HashMap<>(settings.stageSettings());
       common.put("bootstrap.servers", broker.bootstrapServers());
       common.put("schema.registry.url", registry.url());
@@ -136,7 +132,8 @@ final class ChaosRun {
       common.put("score.ensemble.dir", ensemble.toString());
       Map<String, StageChild> stages = new LinkedHashMap<>();
       for (String stage : OUTPUTS.keySet().stream().sorted().toList()) {
-        stages.put(stage, new StageChild(stage, distribution, work.resolve(stage), freePort(),
+        stages.put(stage, new StageChild(stage, distribution, work.resolve(stage),
+            BrokerProcess.freePort(),
             common));
       }
       AtomicBoolean done = new AtomicBoolean();
@@ -337,12 +334,6 @@ final class ChaosRun {
     }
     // A duplicate would come with the others: read on a little.
     Thread.sleep(3000);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private static double seconds(long startedNanos) {

@@ -9,11 +9,9 @@ import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.FakeSchemaRegistryServer;
 import dev.deepscreen.schemas.registry.SchemaRegistries;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,18 +70,16 @@ public final class ConnectRecoveryBenchmark {
     List<Double> seconds = new ArrayList<>();
     Path s3proxy = Path.of("target", "s3proxy", "s3proxy.jar");
     try (FakeSchemaRegistryServer registry = new FakeSchemaRegistryServer();
-        BrokerProcess broker = BrokerProcess.start(work.resolve("broker"), distribution,
-            freePort(), freePort());
+        BrokerProcess broker = BrokerProcess.start(work.resolve("broker"), distribution);
         InProcessS3Store s3 = InProcessS3Store.start(s3proxy, work.resolve("s3"))) {
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
           broker.bootstrapServers()))) {
-        admin.createTopics(Topics.all().stream().map(t -> new NewTopic(t.name(),
-            t.partitions(), (short) 1).configs(t.topicConfigs())).toList()).all().get();
+        broker.createTopics(admin);
         admin.createTopics(List.of(new NewTopic("verdicts-s3-sink-dlq", 1, (short) 1))).all()
             .get();
       }
       s3.createBucket("deepscreen");
-      int port = freePort();
+      int port = BrokerProcess.freePort();
       Path properties = work.resolve("worker.properties");
       Files.writeString(properties, String.join("\n",
           "bootstrap.servers=" + broker.bootstrapServers(),
@@ -134,12 +130,8 @@ public final class ConnectRecoveryBenchmark {
 
   private static Process startWorker(Path distribution, Path properties, Path log)
       throws IOException {
-    String classPath = distribution.resolve("lib") + "/*" + File.pathSeparator
-        + distribution.resolve("lib/demo") + "/*";
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-cp", classPath, "org.apache.kafka.connect.cli.ConnectDistributed",
-        properties.toString()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    return BrokerProcess.java(distribution, log,
+        "org.apache.kafka.connect.cli.ConnectDistributed", properties.toString());
   }
 
   private static Map<String, String> sinkConfig(String registryUrl, InProcessS3Store s3)
@@ -217,12 +209,6 @@ public final class ConnectRecoveryBenchmark {
     try (Stream<Path> files = Files.walk(folder)) {
       return (int) files.filter(Files::isRegularFile)
           .filter(f -> !f.getFileName().toString().startsWith(".")).count();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -18,7 +18,6 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -154,18 +153,12 @@ final class DeadLettersCommand implements Callable<Integer> {
   /** Reads the dead letters up to the end offsets there are now, passing the selected ones. */
   private void read(KafkaConsumer<byte[], DeadLetter> consumer, AtomicBoolean stopping,
       DeadLetterFilter filter, Consumer<ConsumerRecord<byte[], DeadLetter>> selected) {
-    List<PartitionInfo> infos = consumer.partitionsFor(Topics.DEAD_LETTERS.name());
-    if (infos == null || infos.isEmpty()) {
-      throw new CommandException(StageRunner.EXIT_FAILED, "The topic "
-          + Topics.DEAD_LETTERS.name() + " does not exist (see 'deepscreen topics create')");
-    }
-    List<TopicPartition> partitions = infos.stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    List<TopicPartition> partitions = TopicEnds.partitions(consumer, Topics.DEAD_LETTERS);
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
     // With read_committed, the end is the last stable offset: what a reader can see now.
     Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-    while (!stopping.get() && !caughtUp(consumer, end)) {
+    while (!stopping.get() && !TopicEnds.caughtUp(consumer, end)) {
       try {
         for (ConsumerRecord<byte[], DeadLetter> record : consumer.poll(POLL)) {
           if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))
@@ -181,14 +174,5 @@ final class DeadLettersCommand implements Callable<Integer> {
         return;
       }
     }
-  }
-
-  private static boolean caughtUp(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
-    for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
-      if (consumer.position(partition.getKey()) < partition.getValue()) {
-        return false;
-      }
-    }
-    return true;
   }
 }

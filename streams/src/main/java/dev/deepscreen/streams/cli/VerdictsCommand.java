@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -127,16 +126,6 @@ final class VerdictsCommand implements Callable<Integer> {
     return StageRunner.EXIT_OK;
   }
 
-  /** The verdicts topic's partitions. */
-  private static List<TopicPartition> partitions(KafkaConsumer<String, Verdict> consumer) {
-    List<PartitionInfo> infos = consumer.partitionsFor(Topics.VERDICTS.name());
-    if (infos == null || infos.isEmpty()) {
-      throw new CommandException(StageRunner.EXIT_FAILED, "The topic "
-          + Topics.VERDICTS.name() + " does not exist (see 'deepscreen topics create')");
-    }
-    return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-  }
-
   /**
    * Reads the partition the event's verdicts are on (keys are event ids, partitioned as the
    * aggregation stage's producer does) up to its end and prints the last verdict of the event.
@@ -144,12 +133,13 @@ final class VerdictsCommand implements Callable<Integer> {
   private int lookUp(KafkaConsumer<String, Verdict> consumer, AtomicBoolean stopping) {
     byte[] key = event.getBytes(StandardCharsets.UTF_8);
     TopicPartition partition = new TopicPartition(Topics.VERDICTS.name(),
-        Utils.toPositive(Utils.murmur2(key)) % partitions(consumer).size());
+        Utils.toPositive(Utils.murmur2(key))
+            % TopicEnds.partitions(consumer, Topics.VERDICTS).size());
     consumer.assign(List.of(partition));
     consumer.seekToBeginning(List.of(partition));
     Map<TopicPartition, Long> end = consumer.endOffsets(List.of(partition));
     Verdict last = null;
-    while (!stopping.get() && !caughtUp(consumer, end)) {
+    while (!stopping.get() && !TopicEnds.caughtUp(consumer, end)) {
       try {
         for (ConsumerRecord<String, Verdict> record : consumer.poll(POLL)) {
           if (event.equals(record.key())) {
@@ -175,17 +165,6 @@ final class VerdictsCommand implements Callable<Integer> {
     return StageRunner.EXIT_OK;
   }
 
-  /** Whether {@code consumer} has read every partition of {@code end} up to its offset there. */
-  private static boolean caughtUp(KafkaConsumer<String, Verdict> consumer,
-      Map<TopicPartition, Long> end) {
-    for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
-      if (consumer.position(partition.getKey()) < partition.getValue()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private void skip(KafkaConsumer<String, Verdict> consumer, RecordDeserializationException e) {
     context.err().println("Skipping " + e.topicPartition() + "@" + e.offset() + ": "
         + e.getMessage());
@@ -193,7 +172,7 @@ final class VerdictsCommand implements Callable<Integer> {
   }
 
   private void follow(KafkaConsumer<String, Verdict> consumer, AtomicBoolean stopping) {
-    List<TopicPartition> partitions = partitions(consumer);
+    List<TopicPartition> partitions = TopicEnds.partitions(consumer, Topics.VERDICTS);
     consumer.assign(partitions);
     if (fromBeginning) {
       consumer.seekToBeginning(partitions);
@@ -207,7 +186,7 @@ final class VerdictsCommand implements Callable<Integer> {
     }
     long printed = 0;
     while (!stopping.get() && (limit == null || printed < limit)
-        && (end == null || !caughtUp(consumer, end))) {
+        && (end == null || !TopicEnds.caughtUp(consumer, end))) {
       try {
         for (ConsumerRecord<String, Verdict> record : consumer.poll(POLL)) {
           if (record.value() == null) {
