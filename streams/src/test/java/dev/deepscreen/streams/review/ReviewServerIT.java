@@ -318,7 +318,11 @@ class ReviewServerIT {
     browser.get(app.uri().resolve("/login").toString());
     browser.findElement(By.id("user")).sendKeys(user);
     browser.findElement(By.id("password")).sendKeys(password);
-    browser.findElement(By.id("login")).click();
+    WebElement button = browser.findElement(By.id("login"));
+    button.click();
+    // The click returns before the answer arrives: wait until the login page is replaced, so
+    // the next look at the page sees the server's answer and not the form it posted.
+    new WebDriverWait(browser, DEADLINE).until(ExpectedConditions.stalenessOf(button));
   }
 
   /** A session of the test's own HTTP client, logged in through the login form. */
