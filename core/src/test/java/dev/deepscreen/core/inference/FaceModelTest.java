@@ -4,13 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,36 +75,7 @@ class FaceModelTest {
   @Test
   void closingWhileStreamThreadsScoreLetsEveryCallFinishOrBeRefused() throws Exception {
     FaceModel face = FaceModel.load("tiny", model, "serving_default", "image", "logit", 8);
-    int threads = 4;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    CountDownLatch running = new CountDownLatch(threads);
-    List<Future<Integer>> workers = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      workers.add(pool.submit(() -> {
-        int calls = 0;
-        FaceBatch batch = TinyModels.uniformBatch(face, 0.5f, 0.5f);
-        while (true) {
-          float[] logits;
-          try {
-            logits = face.logits(batch);
-          } catch (IllegalStateException e) {
-            assertThat(e).hasMessage("Model tiny is closed");
-            return calls;
-          }
-          // A call that returns ran on a live session: its answer is the model's.
-          assertThat(logits).containsExactly(new float[] {0.75f, 0.75f},
-              org.assertj.core.data.Offset.offset(1e-6f));
-          if (++calls == 20) {
-            running.countDown();
-          }
-        }
-      }));
-    }
-    assertThat(running.await(60, TimeUnit.SECONDS)).isTrue();
-    face.close();
-    for (Future<Integer> worker : workers) {
-      assertThat(worker.get(60, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(20);
-    }
-    pool.shutdown();
+    CloseWhileScoring.check(face, () -> TinyModels.uniformBatch(face, 0.5f, 0.5f),
+        new float[] {0.75f, 0.75f}, 20, face::close);
   }
 }

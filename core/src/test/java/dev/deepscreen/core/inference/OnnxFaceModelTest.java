@@ -12,11 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -271,6 +266,15 @@ class OnnxFaceModelTest {
   }
 
   @Test
+  void aModelExportedWithAFixedBatchIsRefusedWithTheFix() throws Exception {
+    TinyModels.copyOnnx("fixed-batch.onnx", dir, "fixed.onnx");
+    manifest(TinyModels.onnxEntry("fixed", "fixed.onnx", 64, "NCHW", 1, ""));
+    assertThatThrownBy(() -> Ensemble.load(dir)).isInstanceOf(ModelException.class)
+        .hasMessage("Model fixed: input 'image' has a fixed batch of 1; export the model with a"
+            + " dynamic batch dimension");
+  }
+
+  @Test
   void aFailingModelClosesTheModelsLoadedBeforeIt() throws Exception {
     TinyModels.export(dir.resolve("saved"), 8, 2f, 0f);
     Files.writeString(dir.resolve("broken.onnx"), "broken");
@@ -299,35 +303,7 @@ class OnnxFaceModelTest {
     manifest(TinyModels.twoClassOnnx(dir, "resnet", 1.0));
     Ensemble ensemble = Ensemble.load(dir);
     FaceClassifier model = ensemble.members().get(0).model();
-    float[] reference = model.logits(batchFor(model));
-    int threads = 4;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    CountDownLatch running = new CountDownLatch(threads);
-    List<Future<Integer>> workers = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      workers.add(pool.submit(() -> {
-        int calls = 0;
-        FaceBatch batch = batchFor(model);
-        while (true) {
-          float[] logits;
-          try {
-            logits = model.logits(batch);
-          } catch (IllegalStateException e) {
-            assertThat(e).hasMessage("Model resnet is closed");
-            return calls;
-          }
-          assertThat(logits).containsExactly(reference);
-          if (++calls == 10) {
-            running.countDown();
-          }
-        }
-      }));
-    }
-    assertThat(running.await(60, TimeUnit.SECONDS)).isTrue();
-    ensemble.close();
-    for (Future<Integer> worker : workers) {
-      assertThat(worker.get(60, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(10);
-    }
-    pool.shutdown();
+    CloseWhileScoring.check(model, () -> batchFor(model), model.logits(batchFor(model)), 10,
+        ensemble::close);
   }
 }

@@ -145,7 +145,8 @@ final class CasePage {
     b.append("<h2>Verdict</h2><table id=\"verdict\">")
         .append(row("Event", id)).append(row("Video URI", v.getUri()))
         .append(row("Submitted", Html.time(v.getSubmittedAt())))
-        .append(row("Source / tenant", v.getSource() + " / " + v.getTenant()))
+        .append(row("Source / tenant", v.getSource() + " / "
+            + (v.getTenant() == null ? "-" : v.getTenant())))
         .append(row("Probability", Html.probability(v.getProbability())))
         .append(row("Label", v.getLabel())).append(row("Action", v.getAction()))
         .append(row("Status", v.getStatus() + (v.getReason() == null ? "" : ": " + v.getReason())))
@@ -237,9 +238,11 @@ final class CasePage {
         b.append("<tr><td>").append(face.faceIndex()).append("</td><td>")
             .append(face.trackId() == null ? "-" : face.trackId()).append("</td><td>")
             .append(Html.probability(face.probability())).append("</td><td>");
+        String separator = "";
         for (ModelScore m : face.models()) {
-          b.append(Html.text(m.getModel())).append(' ').append(Html.probability(m.getProbability()))
-              .append("; ");
+          b.append(separator).append(Html.text(m.getModel())).append(' ')
+              .append(Html.probability(m.getProbability()));
+          separator = "; ";
         }
         b.append("</td></tr>");
       }
@@ -325,7 +328,9 @@ final class CasePage {
         + "var keys={a:'ALLOW',b:'BLOCK',e:'ESCALATE'};var sent=false;"
         + "document.addEventListener('keydown',function(ev){"
         + "if(sent||ev.ctrlKey||ev.metaKey||ev.altKey)return;"
-        + "var t=ev.target&&ev.target.tagName;if(t==='TEXTAREA'||t==='INPUT')return;"
+        // Letters typed into the note are text; on the opacity slider they are shortcuts.
+        + "var t=ev.target;if(t&&(t.tagName==='TEXTAREA'"
+        + "||(t.tagName==='INPUT'&&t.type!=='range')))return;"
         + "var d=keys[ev.key];if(!d)return;ev.preventDefault();sent=true;"
         + "form.querySelectorAll('button[name=decision]').forEach(function(x){x.disabled=true;});"
         + "document.getElementById('decision').value=d;form.submit();});"

@@ -3,11 +3,13 @@ package dev.deepscreen.streams.review;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.deepscreen.avro.AggregationStrategy;
+import dev.deepscreen.avro.BoundingBox;
 import dev.deepscreen.avro.DeadLetter;
 import dev.deepscreen.avro.ExtractionStatus;
 import dev.deepscreen.avro.ExtractionSummary;
 import dev.deepscreen.avro.FaceScore;
 import dev.deepscreen.avro.FrameScore;
+import dev.deepscreen.avro.Heatmap;
 import dev.deepscreen.avro.Label;
 import dev.deepscreen.avro.ModelResult;
 import dev.deepscreen.avro.ModelScore;
@@ -40,6 +42,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +72,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -92,6 +96,7 @@ class ReviewServerIT {
   private static final String SCOPE = "review-it-" + UUID.randomUUID();
   private static final String PASSWORD = "correct horse battery";
   private static final Duration DEADLINE = Duration.ofSeconds(60);
+  private static final int GRID = 6;
 
   @TempDir
   static Path dir;
@@ -151,7 +156,7 @@ class ReviewServerIT {
     ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium")
         .addArguments("--headless=new", "--no-sandbox", "--disable-gpu",
             "--disable-background-networking", "--disable-dev-shm-usage",
-            "--window-size=1280,1800");
+            "--window-size=1280,2400");
     browser = new ChromeDriver(new ChromeDriverService.Builder()
         .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build(), options);
     browser.manage().timeouts().pageLoadTimeout(DEADLINE);
@@ -209,9 +214,32 @@ class ReviewServerIT {
     wait.until(d -> images.stream().allMatch(img -> (Boolean) ((JavascriptExecutor) d)
         .executeScript("return arguments[0].complete && arguments[0].naturalWidth === 640;",
             img)));
-    // No record carries a heatmap yet: no overlay and no slider.
-    assertThat(browser.findElements(By.cssSelector("svg.heatmap"))).isEmpty();
-    assertThat(browser.findElements(By.id("heatmap-opacity"))).isEmpty();
+    // Every shown frame has its faces' heatmaps over it: a grid per face, hottest top-left.
+    List<WebElement> overlays = browser.findElements(By.cssSelector("svg.heatmap"));
+    assertThat(overlays).hasSize(images.size());
+    for (WebElement overlay : overlays) {
+      int frameIndex = Integer.parseInt(overlay.findElement(By.xpath("ancestor::figure"))
+          .getAttribute("data-frame"));
+      long inFrame = faces.stream().filter(f -> f.frameIndex() == frameIndex).count();
+      List<WebElement> cells = overlay.findElements(By.cssSelector("rect.cell"));
+      assertThat(cells).hasSize((int) inFrame * GRID * GRID);
+      assertThat(cells.get(0).getAttribute("fill-opacity")).isEqualTo("1.00");
+      assertThat(cells.get(GRID * GRID - 1).getAttribute("fill-opacity")).isEqualTo("0.00");
+      assertThat(overlay.getAttribute("opacity")).isEqualTo("0.5");
+    }
+    // The slider sets every overlay's opacity; a shortcut still works with it focused.
+    WebElement slider = browser.findElement(By.id("heatmap-opacity"));
+    slider.sendKeys(Keys.HOME);
+    assertThat(overlays).allSatisfy(o -> assertThat(o.getAttribute("opacity")).isEqualTo("0"));
+    slider.sendKeys(Keys.END);
+    assertThat(overlays).allSatisfy(o -> assertThat(o.getAttribute("opacity")).isEqualTo("1"));
+    for (int i = 0; i < 4; i++) {
+      slider.sendKeys(Keys.ARROW_LEFT);
+    }
+    assertThat(slider.getAttribute("value")).isEqualTo("96");
+    ((JavascriptExecutor) browser).executeScript("arguments[0].value=60;"
+        + "arguments[0].dispatchEvent(new Event('input'));", slider);
+    assertThat(overlays).allSatisfy(o -> assertThat(o.getAttribute("opacity")).isEqualTo("0.6"));
     Files.write(Path.of("target", "review-case.png"),
         browser.getScreenshotAs(OutputType.BYTES));
 
@@ -236,6 +264,7 @@ class ReviewServerIT {
       form.put(hidden.getAttribute("name"), hidden.getAttribute("value"));
     }
     form.put("decision", "BLOCK");
+    slider.click();
     new Actions(browser).sendKeys("b").perform();
     wait.until(ExpectedConditions.urlContains("/queue?action=REVIEW"));
     assertThat(browser.findElement(By.id("tab-REVIEW")).getText()).isEqualTo("REVIEW (2)");
@@ -445,13 +474,30 @@ class ReviewServerIT {
     return 0.3 + 0.6 * (((frame * 7 + face * 3) % 10) / 10.0);
   }
 
+  /**
+   * A made-up {@value #GRID}x{@value #GRID} grid that fades from the top-left cell (hottest) to
+   * the bottom-right (cold): what the page does with a grid is under test here, not the model.
+   */
+  private static Heatmap cornerHeatmap() {
+    byte[] cells = new byte[GRID * GRID];
+    int far = 2 * (GRID - 1);
+    for (int r = 0; r < GRID; r++) {
+      for (int c = 0; c < GRID; c++) {
+        cells[r * GRID + c] = (byte) Math.round(255.0 * (far - r - c) / far);
+      }
+    }
+    return new Heatmap(GRID, GRID, ByteBuffer.wrap(cells), 3.5f);
+  }
+
   private static FaceScore faceScore(Verdict verdict, ExtractedFace face) {
     double p = probability(face.frameIndex(), face.faceIndex());
     return FaceScore.newBuilder().setEventId(verdict.getEventId())
         .setFrameIndex(face.frameIndex()).setFrameTimeMs(face.timestampMs())
         .setFaceIndex(face.faceIndex()).setTrackId(face.trackId()).setStatus(ScoreStatus.OK)
-        .setReason(null).setModelScores(List.of(new ModelScore("b0-fold0", p, 1.0, null),
-            new ModelScore("b0-fold1", p, 1.0, null)))
+        .setReason(null).setModelScores(List.of(new ModelScore("b0-fold0", p, 1.0,
+            cornerHeatmap()), new ModelScore("b0-fold1", p, 1.0, null)))
+        .setBox(new BoundingBox(face.box().x(), face.box().y(), face.box().width(),
+            face.box().height()))
         .setEnsembleVersion("it-1").setScoredAt(verdict.getSubmittedAt().plusMillis(200))
         .setInferenceMs(1.0).build();
   }
