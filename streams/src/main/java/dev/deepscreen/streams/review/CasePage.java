@@ -67,8 +67,13 @@ final class CasePage {
   static List<FrameView> frames(Verdict verdict, Set<Integer> shown, List<FaceScore> scores,
       ExtractionSummary summary, double cropMargin) {
     DecodeStats decode = summary == null ? null : summary.getDecode();
-    int width = decode == null ? 0 : decode.getWidth();
-    int height = decode == null ? 0 : decode.getHeight();
+    return frames(verdict, shown, scores, decode == null ? 0 : decode.getWidth(),
+        decode == null ? 0 : decode.getHeight(), cropMargin);
+  }
+
+  /** As above, for frames of {@code width} x {@code height} pixels (0 x 0 when unknown). */
+  static List<FrameView> frames(Verdict verdict, Set<Integer> shown, List<FaceScore> scores,
+      int width, int height, double cropMargin) {
     return verdict.getTopFrames().stream().filter(f -> shown.contains(f.getFrameIndex()))
         .map(f -> new FrameView(f.getFrameIndex(), f.getFrameTimeMs(), f.getMaxProbability(),
             width, height, cropMargin, faces(f, scores)))
@@ -215,20 +220,20 @@ final class CasePage {
       b.append("<p id=\"no-frames\">The verdict names no suspicious frame.</p>");
       return;
     }
-    boolean anyHeatmap = frames.stream().flatMap(f -> f.faces().stream())
-        .anyMatch(f -> f.heatmap() != null && f.box() != null);
+    boolean anyHeatmap = frames.stream().anyMatch(f -> f.width() > 0 && f.height() > 0
+        && f.faces().stream().anyMatch(face -> face.heatmap() != null && face.box() != null));
     if (anyHeatmap) {
       b.append("<p><label>Heatmap opacity <input type=\"range\" id=\"heatmap-opacity\" min=\"0\"")
           .append(" max=\"100\" value=\"50\"></label></p>");
     }
-    b.append("<p>Rendered from the source video; each face the extraction stage found is")
-        .append(" outlined.</p><div class=\"frames\">");
+    b.append("<p>Rendered from the source video; each face that was scored is outlined where")
+        .append(" it was found.</p><div class=\"frames\">");
     for (FrameView f : frames) {
       b.append("<figure class=\"frame-figure\" data-frame=\"").append(f.frameIndex())
           .append("\"><div class=\"frame\"><img class=\"frame-image\" alt=\"frame ")
           .append(f.frameIndex()).append("\" src=\"/cases/").append(Html.url(id))
           .append("/frames/").append(f.frameIndex()).append(".jpg\">");
-      heatmaps(b, f);
+      overlay(b, f);
       b.append("</div><figcaption>Frame ").append(f.frameIndex()).append(" at ")
           .append(Html.seconds(f.timeMs())).append(", most suspicious face ")
           .append(Html.probability(f.maxProbability()))
@@ -251,43 +256,64 @@ final class CasePage {
     b.append("</div>");
   }
 
-  /** The frame's heatmaps as an SVG over the image, in frame pixels; nothing without any. */
-  static void heatmaps(StringBuilder b, FrameView f) {
-    List<FaceView> mapped = f.faces().stream()
-        .filter(face -> face.heatmap() != null && face.box() != null).toList();
-    if (mapped.isEmpty() || f.width() <= 0 || f.height() <= 0) {
+  /**
+   * What the records say about the frame, as an SVG over the image in frame pixels: the faces'
+   * heatmaps (one group, whose opacity the slider sets) and each face's outline. Nothing when
+   * the frame's size is unknown or no face has a box.
+   */
+  static void overlay(StringBuilder b, FrameView f) {
+    List<FaceView> boxed = f.faces().stream().filter(face -> face.box() != null).toList();
+    if (boxed.isEmpty() || f.width() <= 0 || f.height() <= 0) {
       return;
     }
-    b.append("<svg class=\"heatmap\" viewBox=\"0 0 ").append(f.width()).append(' ')
-        .append(f.height()).append("\" preserveAspectRatio=\"none\" opacity=\"0.5\">");
-    for (FaceView face : mapped) {
-      Heatmap h = face.heatmap();
-      // The grid covers the model's input: the box grown by the crop margin and clamped to the
-      // frame (the region), scaled into a square and centred on it. Back in frame pixels that
-      // is a square of the region's longer side centred on the region; cells over the square's
-      // padding are clipped off.
-      Box region = cropRegion(face.box(), f.width(), f.height(), f.cropMargin());
-      double side = Math.max(region.width(), region.height());
-      double left = region.x() - (side - region.width()) / 2.0;
-      double top = region.y() - (side - region.height()) / 2.0;
-      double cw = side / h.cols();
-      double ch = side / h.rows();
-      String clip = "clip-" + f.frameIndex() + "-" + face.faceIndex();
-      b.append("<clipPath id=\"").append(clip).append("\"><rect x=\"").append(region.x())
-          .append("\" y=\"").append(region.y()).append("\" width=\"").append(region.width())
-          .append("\" height=\"").append(region.height()).append("\"/></clipPath><g clip-path=")
-          .append("\"url(#").append(clip).append(")\">");
-      for (int r = 0; r < h.rows(); r++) {
-        for (int c = 0; c < h.cols(); c++) {
-          float value = Math.max(0, Math.min(1, h.values()[r * h.cols() + c]));
-          b.append(String.format(Locale.ROOT, "<rect class=\"cell\" x=\"%.1f\" y=\"%.1f\""
-              + " width=\"%.1f\" height=\"%.1f\" fill=\"#ff2000\" fill-opacity=\"%.2f\"/>",
-              left + c * cw, top + r * ch, cw, ch, value));
-        }
+    b.append("<svg class=\"overlay\" viewBox=\"0 0 ").append(f.width()).append(' ')
+        .append(f.height()).append("\" preserveAspectRatio=\"none\">");
+    List<FaceView> mapped = boxed.stream().filter(face -> face.heatmap() != null).toList();
+    if (!mapped.isEmpty()) {
+      b.append("<g class=\"heatmap\" opacity=\"0.5\">");
+      for (FaceView face : mapped) {
+        heatmap(b, f, face);
       }
       b.append("</g>");
     }
+    int stroke = Math.max(2, Math.max(f.width(), f.height()) / 300);
+    for (FaceView face : boxed) {
+      Box box = face.box();
+      b.append("<rect class=\"face\" data-face=\"").append(face.faceIndex()).append("\" x=\"")
+          .append(box.x()).append("\" y=\"").append(box.y()).append("\" width=\"")
+          .append(box.width()).append("\" height=\"").append(box.height())
+          .append("\" stroke-width=\"").append(stroke).append("\"/>");
+    }
     b.append("</svg>");
+  }
+
+  /** One face's grid, laid over the part of the frame the model's input came from. */
+  private static void heatmap(StringBuilder b, FrameView f, FaceView face) {
+    Heatmap h = face.heatmap();
+    // The grid covers the model's input: the box grown by the crop margin and clamped to the
+    // frame (the region), scaled into a square and centred on it. Back in frame pixels that is
+    // a square of the region's longer side centred on the region; cells over the square's
+    // padding are clipped off.
+    Box region = cropRegion(face.box(), f.width(), f.height(), f.cropMargin());
+    double side = Math.max(region.width(), region.height());
+    double left = region.x() - (side - region.width()) / 2.0;
+    double top = region.y() - (side - region.height()) / 2.0;
+    double cw = side / h.cols();
+    double ch = side / h.rows();
+    String clip = "clip-" + f.frameIndex() + "-" + face.faceIndex();
+    b.append("<clipPath id=\"").append(clip).append("\"><rect x=\"").append(region.x())
+        .append("\" y=\"").append(region.y()).append("\" width=\"").append(region.width())
+        .append("\" height=\"").append(region.height()).append("\"/></clipPath><g clip-path=")
+        .append("\"url(#").append(clip).append(")\">");
+    for (int r = 0; r < h.rows(); r++) {
+      for (int c = 0; c < h.cols(); c++) {
+        float value = Math.max(0, Math.min(1, h.values()[r * h.cols() + c]));
+        b.append(String.format(Locale.ROOT, "<rect class=\"cell\" x=\"%.1f\" y=\"%.1f\""
+            + " width=\"%.1f\" height=\"%.1f\" fill=\"#ff2000\" fill-opacity=\"%.2f\"/>",
+            left + c * cw, top + r * ch, cw, ch, value));
+      }
+    }
+    b.append("</g>");
   }
 
   /** The part of the frame a face's crop shows, as the extraction stage cuts it. */
@@ -335,7 +361,7 @@ final class CasePage {
         + "form.querySelectorAll('button[name=decision]').forEach(function(x){x.disabled=true;});"
         + "document.getElementById('decision').value=d;form.submit();});"
         + "var s=document.getElementById('heatmap-opacity');if(s){s.addEventListener('input',"
-        + "function(){document.querySelectorAll('svg.heatmap').forEach(function(h){"
+        + "function(){document.querySelectorAll('g.heatmap').forEach(function(h){"
         + "h.setAttribute('opacity',s.value/100);});});}})();</script>";
   }
 

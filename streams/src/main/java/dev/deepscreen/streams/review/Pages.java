@@ -17,7 +17,8 @@ final class Pages {
       .error{color:#a00;font-weight:bold} .notice{color:#735c0f}
       .frames{display:flex;flex-wrap:wrap;gap:1em} figure{margin:0;background:#fff;padding:.5em;border:1px solid #ddd}
       .frame{position:relative;display:inline-block;max-width:560px} .frame img{display:block;max-width:560px;width:100%}
-      .frame svg.heatmap{position:absolute;left:0;top:0;width:100%;height:100%;pointer-events:none}
+      .frame svg.overlay{position:absolute;left:0;top:0;width:100%;height:100%;pointer-events:none}
+      .frame svg.overlay rect.face{fill:none;stroke:#e00000}
       svg.timeline{width:100%;max-width:720px;background:#fff;border:1px solid #ddd}
       svg.timeline .axis{stroke:#555} svg.timeline .half{stroke:#c88;stroke-dasharray:4}
       svg.timeline .series{fill:none;stroke:#246} svg.timeline .point{fill:#246} svg.timeline .shown{fill:#c00}

@@ -2,24 +2,18 @@ package dev.deepscreen.streams.review;
 
 import dev.deepscreen.avro.FrameScore;
 import dev.deepscreen.avro.Verdict;
-import dev.deepscreen.core.media.FaceDetector;
 import dev.deepscreen.core.media.VideoException;
 import dev.deepscreen.streams.review.FrameRenderer.RenderedCase;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
 
 /**
- * Renders each case's frames once, on a few threads of its own (each with a face detector), and
+ * Renders each case's frames once, on a few threads of its own, and
  * keeps the most recently used cases' frames. The frames of a page's images are asked for
  * together: they share one decode of the video.
  */
@@ -28,24 +22,16 @@ final class RenderedCases implements AutoCloseable {
   private final FrameRenderer renderer;
   private final int framesPerCase;
   private final ExecutorService executor;
-  private final BlockingQueue<FaceDetector> detectors;
-  private final List<FaceDetector> allDetectors = new ArrayList<>();
   private final Map<String, CompletableFuture<RenderedCase>> cache;
 
   /** The extraction stage's crop margin: where around a face box its heatmap lies. */
   private final double cropMargin;
 
   RenderedCases(FrameRenderer renderer, int framesPerCase, int threads, int cachedCases,
-      Supplier<FaceDetector> detectorFactory, double cropMargin) {
+      double cropMargin) {
     this.renderer = renderer;
     this.cropMargin = cropMargin;
     this.framesPerCase = framesPerCase;
-    this.detectors = new ArrayBlockingQueue<>(threads);
-    for (int i = 0; i < threads; i++) {
-      FaceDetector detector = detectorFactory.get();
-      allDetectors.add(detector);
-      detectors.add(detector);
-    }
     this.executor = Executors.newFixedThreadPool(threads, r -> {
       Thread thread = new Thread(r, "review-render");
       thread.setDaemon(true);
@@ -84,13 +70,10 @@ final class RenderedCases implements AutoCloseable {
       Set<Integer> wanted = shownFrames(verdict);
       String uri = verdict.getUri();
       CompletableFuture<RenderedCase> future = CompletableFuture.supplyAsync(() -> {
-        FaceDetector detector = detectors.remove();
         try {
-          return renderer.render(uri, wanted, detector);
+          return renderer.render(uri, wanted);
         } catch (VideoException e) {
           throw new java.util.concurrent.CompletionException(e);
-        } finally {
-          detectors.add(detector);
         }
       }, executor);
       cache.put(key, future);
@@ -117,7 +100,6 @@ final class RenderedCases implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    allDetectors.forEach(FaceDetector::close);
   }
 
   /** The extraction stage's crop margin, {@code extract.crop.margin}. */

@@ -2,7 +2,6 @@ package dev.deepscreen.streams.review;
 
 import dev.deepscreen.avro.DeadLetter;
 import dev.deepscreen.avro.ReviewDecision;
-import dev.deepscreen.core.media.FaceDetector;
 import dev.deepscreen.core.media.VideoDecoder;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.SchemaRegistries;
@@ -101,7 +100,6 @@ public final class ReviewApp implements AutoCloseable {
           extract.decodeLimits(), extract.decoderThreads(), true), extract.framesPerVideo());
       RenderedCases rendered = new RenderedCases(renderer, config.framesPerCase(),
           config.renderThreads(), config.renderCacheCases(),
-          () -> FaceDetector.ultraFace(extract.detectorSettings()),
           extract.getDouble(ExtractConfig.CROP_MARGIN_CONFIG));
       long timeout = config.sendTimeout().toMillis();
       ReviewServer server = new ReviewServer(config, index, follower, evidence, rendered,

@@ -49,7 +49,7 @@ public final class ReviewConfig extends AbstractConfig {
       .define(FRAMES_PER_CASE_CONFIG, Type.INT, 4, Range.between(1, 32), Importance.LOW,
           "Suspicious frames rendered on a case page, the most suspicious first.")
       .define(RENDER_THREADS_CONFIG, Type.INT, 2, Range.between(1, 64), Importance.LOW,
-          "Videos decoded at the same time for case pages (each holds a face detector).")
+          "Videos decoded at the same time for case pages.")
       .define(RENDER_CACHE_CASES_CONFIG, Type.INT, 16, Range.between(1, 1000), Importance.LOW,
           "Cases whose rendered frames are kept in memory.")
       .define(EVIDENCE_MAX_RECORDS_CONFIG, Type.INT, 200_000, Range.atLeast(1), Importance.LOW,

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.deepscreen.avro.ModerationAction;
 import dev.deepscreen.avro.ReviewAction;
 import dev.deepscreen.avro.ReviewDecision;
+import dev.deepscreen.avro.FaceScore;
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.core.media.VideoException;
 import dev.deepscreen.streams.review.EvidenceReader.Evidence;
@@ -22,7 +23,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -162,12 +165,15 @@ public final class ReviewServer implements AutoCloseable {
     } else if (method.equals("GET") && (m = CASE.matcher(path)).matches()) {
       Verdict verdict = verdict(m.group(1));
       String eventId = verdict.getEventId().toString();
+      CompletableFuture<RenderedCase> rendering = rendered.get(verdict); // decodes meanwhile
       Evidence found = evidence.read(verdict);
+      Set<Integer> shown = rendered.shownFrames(verdict);
+      List<CasePage.FrameView> frames = found.summary() != null
+          ? CasePage.frames(verdict, shown, found.faceScores(), found.summary(),
+              rendered.cropMargin())
+          : framesSizedByDecoding(verdict, shown, found.faceScores(), rendering);
       CasePage.Model model = new CasePage.Model(verdict, index.decision(eventId).orElse(null),
-          found.summary(), CasePage.frames(verdict, rendered.shownFrames(verdict),
-              found.faceScores(), found.summary(), rendered.cropMargin()), found.notes(),
-          session.openForm(eventId));
-      rendered.get(verdict); // starts decoding while the browser reads the page
+          found.summary(), frames, found.notes(), session.openForm(eventId));
       HttpExchanges.html(exchange, 200, nonce, CasePage.render(nonce, session.user,
           session.csrfToken, model));
     } else {
@@ -243,6 +249,31 @@ public final class ReviewServer implements AutoCloseable {
     }
     return index.verdict(id).orElseThrow(() -> new Refusal(404, "No verdict for event " + id
         + (follower.caughtUp() ? "" : " yet: the server is still reading the verdicts")));
+  }
+
+  /**
+   * The shown frames when the extraction summary, which gives the frames' size, is gone: the
+   * size comes from decoding the video, if that answers in time; otherwise the frames are shown
+   * without their overlays (the frame requests will say what went wrong).
+   */
+  private List<CasePage.FrameView> framesSizedByDecoding(Verdict verdict, Set<Integer> shown,
+      List<FaceScore> scores, CompletableFuture<RenderedCase> rendering) {
+    int width = 0;
+    int height = 0;
+    try {
+      RenderedCase decoded = rendering.get(config.sendTimeout().toMillis(),
+          TimeUnit.MILLISECONDS);
+      RenderedFrame any = decoded.frames().values().stream().findFirst().orElse(null);
+      if (any != null) {
+        width = any.width();
+        height = any.height();
+      }
+    } catch (ExecutionException | CompletionException | TimeoutException e) {
+      // no size: no overlay
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return CasePage.frames(verdict, shown, scores, width, height, rendered.cropMargin());
   }
 
   private void frame(HttpExchange exchange, Verdict verdict, int frameIndex)

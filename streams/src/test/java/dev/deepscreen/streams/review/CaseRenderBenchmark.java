@@ -4,7 +4,6 @@ import dev.deepscreen.avro.FrameScore;
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.core.media.ClipWriter.Codec;
 import dev.deepscreen.core.media.DecodeLimits;
-import dev.deepscreen.core.media.FaceDetector;
 import dev.deepscreen.core.media.SampleClips;
 import dev.deepscreen.core.media.VideoDecoder;
 import dev.deepscreen.schemas.SampleRecords;
@@ -21,8 +20,8 @@ import java.util.Set;
 /**
  * Milliseconds to render a case page's frames, against a plain decode of the same 32 sampled
  * frames of the same clip: the render fetches the video through the extraction stage's file
- * source, decodes the same sample, detects the faces of the four shown frames, outlines them,
- * encodes JPEGs and writes the page's HTML. The two take turns in each round; medians are
+ * source, decodes the same sample, encodes the four shown frames as JPEGs and writes the page's
+ * HTML. The two take turns in each round; medians are
  * printed. Run by {@code streams/bench/case-render.sh}. Not a test.
  *
  * <p>Arguments: rounds, then WIDTHxHEIGHT sizes of the clips to make (10 s at 30 fps each).
@@ -34,8 +33,7 @@ public final class CaseRenderBenchmark {
     Path dir = Files.createTempDirectory("case-render");
     VideoDecoder decoder = new VideoDecoder(DecodeLimits.DEFAULTS, 1, true);
     try (VideoSources sources = new VideoSources(List.of(new FileVideoSource(List.of(dir),
-            DecodeLimits.DEFAULTS.maxBytes())));
-        FaceDetector detector = FaceDetector.ultraFace(FaceDetector.Settings.DEFAULTS)) {
+        DecodeLimits.DEFAULTS.maxBytes())))) {
       FrameRenderer renderer = new FrameRenderer(sources, decoder, 32);
       System.out.println("size       decode_ms  render_ms  ratio  (medians of " + rounds
           + " rounds)");
@@ -54,27 +52,27 @@ public final class CaseRenderBenchmark {
                 .map(f -> new FrameScore(f, 0L, 0.9, 1, null)).toList()).build();
         List<Double> decodes = new ArrayList<>();
         List<Double> renders = new ArrayList<>();
-        long faces = 0;
         for (int round = 0; round <= rounds; round++) {
           long start = System.nanoTime();
           decoder.sample(clip, 32, (index, ms, bgr) -> { });
           double decode = (System.nanoTime() - start) / 1e6;
           start = System.nanoTime();
-          FrameRenderer.RenderedCase rendered = renderer.render(verdict.getUri(), shown,
-              detector);
+          FrameRenderer.RenderedCase rendered = renderer.render(verdict.getUri(), shown);
           String page = CasePage.render("n", "bench", "c", new CasePage.Model(verdict, null,
               null, CasePage.frames(verdict, shown, List.of(), null, 0.3), List.of(), "f"));
           double render = (System.nanoTime() - start) / 1e6;
-          faces = rendered.frames().values().stream().mapToLong(f -> f.faces().size()).sum();
-          if (round > 0 && !page.isEmpty()) { // round 0 warms up
+          if (rendered.frames().size() != shown.size() || page.isEmpty()) {
+            throw new IllegalStateException("rendered " + rendered.frames().keySet()
+                + ", not the shown frames " + shown);
+          }
+          if (round > 0) { // round 0 warms up
             decodes.add(decode);
             renders.add(render);
           }
         }
         double d = median(decodes);
         double r = median(renders);
-        System.out.printf(Locale.ROOT, "%-10s %9.1f  %9.1f  %5.2f  (%d faces outlined)%n",
-            args[i], d, r, r / d, faces);
+        System.out.printf(Locale.ROOT, "%-10s %9.1f  %9.1f  %5.2f%n", args[i], d, r, r / d);
       }
     }
   }

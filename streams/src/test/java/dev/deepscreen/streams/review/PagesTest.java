@@ -76,9 +76,12 @@ class PagesTest {
     assertThat(second.faceIndex()).isZero();
     assertThat(second.box()).isNull();
     assertThat(second.heatmap()).isNull();
-    // (the overlay itself needs the frame's size, from the extraction summary: see below)
+    // The overlay needs the frame's size (the extraction summary's, or the decoder's).
     assertThat(CasePage.render("n", "ada", "c", model(withEvidence, frames)))
-        .contains("id=\"heatmap-opacity\"");
+        .doesNotContain("id=\"heatmap-opacity\"").doesNotContain("svg class=\"overlay\"");
+    assertThat(CasePage.render("n", "ada", "c", model(withEvidence, CasePage.frames(
+        withEvidence, Set.of(3), List.of(other, listed), 640, 360, 0.3))))
+        .contains("id=\"heatmap-opacity\"").contains("svg class=\"overlay\"");
   }
 
   @Test
@@ -93,7 +96,12 @@ class PagesTest {
     String page = CasePage.render("n", "ada", "c", model(verdict, List.of(frame)));
 
     assertThat(page).contains("id=\"heatmap-opacity\"")
-        .contains("<svg class=\"heatmap\" viewBox=\"0 0 640 360\"")
+        .contains("<svg class=\"overlay\" viewBox=\"0 0 640 360\"")
+        .contains("<g class=\"heatmap\" opacity=\"0.5\">")
+        // The face is outlined at its recorded box; the face without a box is not.
+        .contains("<rect class=\"face\" data-face=\"0\" x=\"100\" y=\"50\" width=\"40\""
+            + " height=\"60\" stroke-width=\"2\"/>")
+        .doesNotContain("data-face=\"1\"")
         // The grid covers the model's input: the box grown by the margin (30%: 88,32 64x96),
         // centred in a square of its longer side (72,32 96x96); the hot cell is that square's
         // top-left quarter, fully opaque, the others clear; the square's padding is clipped.
@@ -107,8 +115,21 @@ class PagesTest {
     String without = CasePage.render("n", "ada", "c", model(verdict, List.of(
         new CasePage.FrameView(3, 1000, 0.9, 640, 360, 0.3, List.of(plain)))));
     assertThat(without).doesNotContain("id=\"heatmap-opacity\"")
-        .doesNotContain("svg class=\"heatmap\"")
+        .doesNotContain("svg class=\"overlay\"")
         .contains("src=\"/cases/" + verdict.getEventId() + "/frames/3.jpg\"");
+
+    // A face with a box and no heatmap is outlined; there is no grid to fade, so no slider.
+    CasePage.FaceView boxedOnly = new CasePage.FaceView(2, 3, 0.4, List.of(),
+        new CasePage.Box(10, 20, 30, 40), null);
+    String outlined = CasePage.render("n", "ada", "c", model(verdict, List.of(
+        new CasePage.FrameView(3, 1000, 0.9, 1920, 1080, 0.3, List.of(boxedOnly)))));
+    assertThat(outlined).contains("<rect class=\"face\" data-face=\"2\" x=\"10\" y=\"20\""
+            + " width=\"30\" height=\"40\" stroke-width=\"6\"/>")
+        .doesNotContain("g class=\"heatmap\"").doesNotContain("id=\"heatmap-opacity\"");
+    // Without the frame's size nothing can be placed.
+    assertThat(CasePage.render("n", "ada", "c", model(verdict, List.of(
+        new CasePage.FrameView(3, 1000, 0.9, 0, 0, 0.3, List.of(boxedOnly))))))
+        .doesNotContain("svg class=\"overlay\"");
   }
 
   @Test

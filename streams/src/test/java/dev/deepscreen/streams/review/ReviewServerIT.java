@@ -214,48 +214,77 @@ class ReviewServerIT {
     wait.until(d -> images.stream().allMatch(img -> (Boolean) ((JavascriptExecutor) d)
         .executeScript("return arguments[0].complete && arguments[0].naturalWidth === 640;",
             img)));
-    // Every shown frame has its faces' heatmaps over it: a grid per face, hottest top-left.
-    List<WebElement> overlays = browser.findElements(By.cssSelector("svg.heatmap"));
+    // Every shown frame has its faces over it, as the records have them: a grid per face
+    // (hottest top-left) and an outline at each face's box.
+    List<WebElement> overlays = browser.findElements(By.cssSelector("svg.overlay"));
     assertThat(overlays).hasSize(images.size());
+    List<WebElement> heatmaps = browser.findElements(By.cssSelector("svg.overlay g.heatmap"));
+    assertThat(heatmaps).hasSize(images.size());
     for (WebElement overlay : overlays) {
       int frameIndex = Integer.parseInt(overlay.findElement(By.xpath("ancestor::figure"))
           .getAttribute("data-frame"));
-      long inFrame = faces.stream().filter(f -> f.frameIndex() == frameIndex).count();
-      List<WebElement> cells = overlay.findElements(By.cssSelector("rect.cell"));
-      assertThat(cells).hasSize((int) inFrame * GRID * GRID);
+      List<ExtractedFace> inFrame = faces.stream().filter(f -> f.frameIndex() == frameIndex)
+          .toList();
+      List<WebElement> cells = overlay.findElements(By.cssSelector("g.heatmap rect.cell"));
+      assertThat(cells).hasSize(inFrame.size() * GRID * GRID);
       assertThat(cells.get(0).getAttribute("fill-opacity")).isEqualTo("1.00");
       assertThat(cells.get(GRID * GRID - 1).getAttribute("fill-opacity")).isEqualTo("0.00");
-      assertThat(overlay.getAttribute("opacity")).isEqualTo("0.5");
+      assertThat(overlay.findElements(By.cssSelector("rect.face")))
+          .extracting(r -> r.getAttribute("data-face") + "@" + r.getAttribute("x") + ","
+              + r.getAttribute("y") + " " + r.getAttribute("width") + "x"
+              + r.getAttribute("height"))
+          .containsExactlyInAnyOrderElementsOf(inFrame.stream().map(f -> f.faceIndex() + "@"
+              + f.box().x() + "," + f.box().y() + " " + f.box().width() + "x"
+              + f.box().height()).toList());
     }
-    // The slider sets every overlay's opacity; a shortcut still works with it focused.
+    assertThat(heatmaps).allSatisfy(h -> assertThat(h.getAttribute("opacity")).isEqualTo("0.5"));
+    // The slider sets every grid's opacity; a shortcut still works with it focused.
     WebElement slider = browser.findElement(By.id("heatmap-opacity"));
     slider.sendKeys(Keys.HOME);
-    assertThat(overlays).allSatisfy(o -> assertThat(o.getAttribute("opacity")).isEqualTo("0"));
+    assertThat(heatmaps).allSatisfy(h -> assertThat(h.getAttribute("opacity")).isEqualTo("0"));
+    // With the grids clear, the browser shows each face's outline in red on its frame.
+    for (WebElement image : images) {
+      int frameIndex = Integer.parseInt(image.findElement(By.xpath("ancestor::figure"))
+          .getAttribute("data-frame"));
+      WebElement shown = image.findElement(By.xpath(".."));
+      BufferedImage shot = ImageIO.read(new ByteArrayInputStream(
+          shown.getScreenshotAs(OutputType.BYTES)));
+      double scale = shot.getWidth() / 640.0;
+      for (ExtractedFace face : faces) {
+        if (face.frameIndex() == frameIndex) {
+          assertThat(redAlongTopEdge(shot, face, scale))
+              .as("face %d of frame %d outlined", face.faceIndex(), frameIndex)
+              .isGreaterThan(0.8);
+        }
+      }
+    }
     slider.sendKeys(Keys.END);
-    assertThat(overlays).allSatisfy(o -> assertThat(o.getAttribute("opacity")).isEqualTo("1"));
+    assertThat(heatmaps).allSatisfy(h -> assertThat(h.getAttribute("opacity")).isEqualTo("1"));
     for (int i = 0; i < 4; i++) {
       slider.sendKeys(Keys.ARROW_LEFT);
     }
     assertThat(slider.getAttribute("value")).isEqualTo("96");
     ((JavascriptExecutor) browser).executeScript("arguments[0].value=60;"
         + "arguments[0].dispatchEvent(new Event('input'));", slider);
-    assertThat(overlays).allSatisfy(o -> assertThat(o.getAttribute("opacity")).isEqualTo("0.6"));
+    assertThat(heatmaps).allSatisfy(h -> assertThat(h.getAttribute("opacity"))
+        .isEqualTo("0.6"));
     Files.write(Path.of("target", "review-case.png"),
         browser.getScreenshotAs(OutputType.BYTES));
 
-    // The frame as served: the faces the extraction stage found are outlined in red.
+    // The frame as served: the decoded frame itself, the overlay is the page's.
     FrameScore top = reviewed.getTopFrames().get(0);
     HttpResponse<byte[]> frame = get("/cases/" + reviewed.getEventId() + "/frames/"
         + top.getFrameIndex() + ".jpg");
     assertThat(frame.statusCode()).isEqualTo(200);
     assertThat(frame.headers().firstValue("Content-Type")).hasValue("image/jpeg");
     BufferedImage image = ImageIO.read(new ByteArrayInputStream(frame.body()));
-    List<ExtractedFace> inFrame = faces.stream()
-        .filter(f -> f.frameIndex() == top.getFrameIndex()).toList();
-    assertThat(inFrame).isNotEmpty();
-    for (ExtractedFace face : inFrame) {
-      assertThat(redAlongTopEdge(image, face)).as("face %d outlined", face.faceIndex())
-          .isGreaterThan(0.8);
+    assertThat(image.getWidth()).isEqualTo(640);
+    assertThat(image.getHeight()).isEqualTo(360);
+    for (ExtractedFace face : faces) {
+      if (face.frameIndex() == top.getFrameIndex()) {
+        assertThat(redAlongTopEdge(image, face, 1.0)).as("face %d not drawn into the frame",
+            face.faceIndex()).isLessThan(0.5);
+      }
     }
 
     // The form as the page holds it, to replay it after deciding.
@@ -421,22 +450,33 @@ class ReviewServerIT {
   }
 
   /** The share of the box's top edge drawn in the outline's red. */
-  private static double redAlongTopEdge(BufferedImage image, ExtractedFace face) {
+  /**
+   * The share of the face box's top edge, scaled by {@code scale} into {@code image}, drawn in
+   * red (within a pixel up or down: a thin line lands between pixel rows).
+   */
+  private static double redAlongTopEdge(BufferedImage image, ExtractedFace face, double scale) {
     int red = 0;
     int total = 0;
-    int y = face.box().y();
-    for (int x = face.box().x() + 4; x < face.box().right() - 4; x++) {
-      int rgb = image.getRGB(x, y);
-      int r = (rgb >> 16) & 0xff;
-      int g = (rgb >> 8) & 0xff;
-      int b = rgb & 0xff;
+    int y = (int) Math.round(face.box().y() * scale);
+    int from = (int) Math.ceil(face.box().x() * scale) + 3;
+    int to = (int) Math.floor(face.box().right() * scale) - 3;
+    for (int x = from; x < to; x++) {
       total++;
-      if (r > 180 && g < 90 && b < 90) {
-        red++;
+      for (int dy = -1; dy <= 1; dy++) {
+        int row = Math.max(0, Math.min(image.getHeight() - 1, y + dy));
+        int rgb = image.getRGB(x, row);
+        int r = (rgb >> 16) & 0xff;
+        int g = (rgb >> 8) & 0xff;
+        int b = rgb & 0xff;
+        if (r > 180 && g < 90 && b < 90) {
+          red++;
+          break;
+        }
       }
     }
     return total == 0 ? 0 : (double) red / total;
   }
+
 
   private static final Map<String, Verdict> verdicts = new HashMap<>();
 
