@@ -43,6 +43,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReviewServer implements AutoCloseable {
 
+  /** The path that answers "ok" without a session, for probes and health checks. */
+  public static final String HEALTH_PATH = "/health";
+
   /** Longest note kept with a decision, characters. */
   static final int MAX_NOTE_CHARS = 2000;
 
@@ -112,7 +115,7 @@ public final class ReviewServer implements AutoCloseable {
     try {
       String path = exchange.getRequestURI().getRawPath();
       String method = exchange.getRequestMethod();
-      if (path.equals("/health")) {
+      if (path.equals(HEALTH_PATH)) {
         HttpExchanges.send(exchange, 200, "text/plain; charset=utf-8", "ok\n".getBytes());
         return;
       }
