@@ -59,6 +59,13 @@ final class Pages {
     return layout("Log in", nonce, null, csrf, body.toString());
   }
 
+  /** What a login refused by the {@link LoginThrottle} says, the wait in whole minutes. */
+  static String tooManyFailedLogins(java.time.Duration wait) {
+    long minutes = Math.max(1, (wait.toMillis() + 59_999) / 60_000);
+    return "Too many failed logins; try again in " + minutes
+        + (minutes == 1 ? " minute" : " minutes");
+  }
+
   static String message(String nonce, String user, String csrf, String title, String text) {
     return layout(title, nonce, user, csrf, "<h1>" + Html.text(title) + "</h1><p class=\"error\""
         + " id=\"message\">" + Html.text(text) + "</p><p><a href=\"/queue\">Back to the queue</a>"

@@ -22,6 +22,8 @@ public final class ReviewConfig extends AbstractConfig {
   public static final String USERS_CONFIG = "review.users";
   public static final String SESSION_TIMEOUT_MS_CONFIG = "review.session.timeout.ms";
   public static final String COOKIE_SECURE_CONFIG = "review.cookie.secure";
+  public static final String LOGIN_MAX_FAILURES_CONFIG = "review.login.max.failures";
+  public static final String LOGIN_FAILURE_WINDOW_MS_CONFIG = "review.login.failure.window.ms";
   public static final String QUEUE_PAGE_SIZE_CONFIG = "review.queue.page.size";
   public static final String FRAMES_PER_CASE_CONFIG = "review.frames.per.case";
   public static final String RENDER_THREADS_CONFIG = "review.render.threads";
@@ -44,6 +46,16 @@ public final class ReviewConfig extends AbstractConfig {
           "A session idle this long is logged out.")
       .define(COOKIE_SECURE_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, "Mark the session"
           + " cookie Secure, so browsers send it over HTTPS only. Set true behind a TLS proxy.")
+      .define(LOGIN_MAX_FAILURES_CONFIG, Type.INT, 5, Range.between(1, 100), Importance.MEDIUM,
+          "Failed logins for one reviewer name, or from one remote address, within "
+              + LOGIN_FAILURE_WINDOW_MS_CONFIG + " after which further logins for that name or"
+              + " from that address are refused (HTTP 429, the password unchecked) until the"
+              + " oldest of them is older than the window. A successful login clears its"
+              + " name's count. Behind a proxy every request comes from the proxy's address,"
+              + " so the address limit applies to all reviewers together.")
+      .define(LOGIN_FAILURE_WINDOW_MS_CONFIG, Type.LONG, Duration.ofMinutes(15).toMillis(),
+          Range.between(1_000L, Duration.ofDays(1).toMillis()), Importance.MEDIUM,
+          "How long a failed login counts towards " + LOGIN_MAX_FAILURES_CONFIG + ".")
       .define(QUEUE_PAGE_SIZE_CONFIG, Type.INT, 100, Range.between(1, 10_000), Importance.LOW,
           "Cases listed on one queue page.")
       .define(FRAMES_PER_CASE_CONFIG, Type.INT, 4, Range.between(1, 32), Importance.LOW,
@@ -99,6 +111,14 @@ public final class ReviewConfig extends AbstractConfig {
 
   public boolean cookieSecure() {
     return getBoolean(COOKIE_SECURE_CONFIG);
+  }
+
+  public int loginMaxFailures() {
+    return getInt(LOGIN_MAX_FAILURES_CONFIG);
+  }
+
+  public Duration loginFailureWindow() {
+    return Duration.ofMillis(getLong(LOGIN_FAILURE_WINDOW_MS_CONFIG));
   }
 
   public int queuePageSize() {

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,6 +46,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReviewServer implements AutoCloseable {
 
+  /** The path that answers "ok" without a session, for probes and health checks. */
+  public static final String HEALTH_PATH = "/health";
+
   /** Longest note kept with a decision, characters. */
   static final int MAX_NOTE_CHARS = 2000;
 
@@ -67,6 +71,7 @@ public final class ReviewServer implements AutoCloseable {
   private final RenderedCases rendered;
   private final DecisionSink sink;
   private final Sessions sessions;
+  private final LoginThrottle throttle;
   private final Clock clock;
   private final HttpServer http;
   private final ExecutorService workers;
@@ -82,6 +87,8 @@ public final class ReviewServer implements AutoCloseable {
     this.sink = sink;
     this.clock = clock;
     this.sessions = new Sessions(config.sessionTimeout(), clock);
+    this.throttle = new LoginThrottle(config.loginMaxFailures(), config.loginFailureWindow(),
+        clock);
     this.http = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 64);
     this.workers = Executors.newFixedThreadPool(8, r -> {
       Thread thread = new Thread(r, "review-http");
@@ -111,7 +118,7 @@ public final class ReviewServer implements AutoCloseable {
     try {
       String path = exchange.getRequestURI().getRawPath();
       String method = exchange.getRequestMethod();
-      if (path.equals("/health")) {
+      if (path.equals(HEALTH_PATH)) {
         HttpExchanges.send(exchange, 200, "text/plain; charset=utf-8", "ok\n".getBytes());
         return;
       }
@@ -201,14 +208,30 @@ public final class ReviewServer implements AutoCloseable {
     checkCsrf(session, form);
     String user = first(form, "user");
     String password = first(form, "password");
+    String address = exchange.getRemoteAddress().getAddress().getHostAddress();
+    LoginThrottle.Attempt attempt = throttle.begin(user, address);
+    if (!attempt.allowed()) {
+      Duration wait = attempt.retryAfter().orElseThrow();
+      exchange.getResponseHeaders().set("Retry-After",
+          String.valueOf((wait.toMillis() + 999) / 1000));
+      HttpExchanges.html(exchange, 429, nonce, Pages.login(nonce, session.csrfToken,
+          Pages.tooManyFailedLogins(wait)));
+      return;
+    }
     Optional<String> reviewer = password == null ? Optional.empty()
         : config.reviewers().authenticate(user, password.toCharArray());
     if (reviewer.isEmpty()) {
-      LOG.warn("Failed login from {}", exchange.getRemoteAddress().getAddress().getHostAddress());
+      LOG.warn("Failed login from {}", address);
+      if (throttle.locked(attempt)) {
+        LOG.warn("{} failed logins from {} or for the name tried: further ones are refused"
+            + " for up to {} min", config.loginMaxFailures(), address,
+            config.loginFailureWindow().toMinutes());
+      }
       HttpExchanges.html(exchange, 401, nonce, Pages.login(nonce, session.csrfToken,
           "Unknown reviewer or wrong password"));
       return;
     }
+    throttle.succeeded(attempt);
     Session loggedIn = sessions.login(session, reviewer.get());
     HttpExchanges.setCookie(exchange, loggedIn.id, config.cookieSecure());
     HttpExchanges.redirect(exchange, "/queue");

@@ -42,6 +42,11 @@ public final class Reviewers {
     return new Reviewers(hashes);
   }
 
+  /** Whether {@code name} has the form of a reviewer's name (1 to 64 letters, digits, ._@-). */
+  static boolean isPossibleName(String name) {
+    return name.matches(NAME_PATTERN);
+  }
+
   /** The reviewer's name when the password is theirs. */
   public Optional<String> authenticate(String name, char[] password) {
     PasswordHash hash = name == null ? null : hashes.get(name);

@@ -9,6 +9,10 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.deepscreen.schemas.Topics;
+import dev.deepscreen.streams.app.AppProperties;
+import dev.deepscreen.streams.review.PasswordHash;
+import dev.deepscreen.streams.review.ReviewConfig;
+import dev.deepscreen.streams.review.ReviewServer;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -104,6 +108,42 @@ class ComposeFileTest {
       assertThat(strings(service.path("healthcheck").path("test")))
           .contains("http://127.0.0.1:8080/health/ready");
     }
+  }
+
+  @Test
+  void theReviewServerIsOnDemandOnLoopbackWithItsReviewersFromTheEnvironment()
+      throws IOException {
+    JsonNode review = services.path("review");
+    JsonNode environment = review.path("environment");
+    Map<String, String> literals = new TreeMap<>();
+    environment.fields().forEachRemaining(e -> {
+      if (!e.getValue().isNull()) {
+        literals.put(e.getKey(), e.getValue().asText());
+      }
+    });
+    Map<String, String> settings = new TreeMap<>(AppProperties.load(null, literals));
+    settings.put(ReviewConfig.USERS_CONFIG,
+        "ada:" + PasswordHash.of("a long password".toCharArray(), 10_000));
+    ReviewConfig config = new ReviewConfig(settings);
+
+    assertThat(strings(review.path("command")))
+        .containsExactly("review", "--config", "/etc/deepscreen/stage.properties");
+    assertThat(image(review)).contains(Image.STREAMS);
+    assertThat(strings(review.path("profiles"))).containsExactly("review");
+    // The reviewers only from the environment compose runs in: no value, no default here.
+    assertThat(environment.has("DEEPSCREEN_REVIEW_USERS")).isTrue();
+    assertThat(environment.path("DEEPSCREEN_REVIEW_USERS").isNull()).isTrue();
+    assertThat(config.bindAddress()).isEqualTo("0.0.0.0");
+    assertThat(strings(review.path("ports")))
+        .containsExactly("127.0.0.1:" + config.port() + ":" + config.port());
+    assertThat(strings(review.path("healthcheck").path("test"))).contains(
+        "http://127.0.0.1:" + config.port() + ReviewServer.HEALTH_PATH);
+    // The videos as the extraction stage reads them.
+    assertThat(environment.path("DEEPSCREEN_EXTRACT_FILE_ROOTS").asText()).isEqualTo(
+        services.path("extract").path("environment").path("DEEPSCREEN_EXTRACT_FILE_ROOTS")
+            .asText());
+    assertThat(strings(review.path("volumes")))
+        .isEqualTo(strings(services.path("extract").path("volumes")));
   }
 
   @Test

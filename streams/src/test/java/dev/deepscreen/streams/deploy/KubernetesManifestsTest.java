@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deepscreen.schemas.TopicDefinition;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.streams.aggregate.AggregateConfig;
+import dev.deepscreen.streams.app.AppProperties;
 import dev.deepscreen.streams.extract.ExtractConfig;
+import dev.deepscreen.streams.review.PasswordHash;
+import dev.deepscreen.streams.review.ReviewConfig;
+import dev.deepscreen.streams.review.ReviewServer;
 import dev.deepscreen.streams.score.ScoreConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -71,11 +75,15 @@ class KubernetesManifestsTest {
   private static final Map<String, TopicDefinition<?>> INPUTS = Map.of(
       "extract", Topics.VIDEO_EVENTS, "score", Topics.FACE_CROPS);
 
+  /** The reviewers' Secret: the cluster's operator creates it (README); no file holds one. */
+  private static final String REVIEW_USERS_SECRET = "deepscreen-review-users";
+
   /** Secrets the cluster's operator creates (README), per kustomization. */
   private static final Map<String, Set<String>> EXTERNAL_SECRETS = Map.of(
-      "base", Set.of("deepscreen-object-store", "deepscreen-registry"),
-      "overlays/gpu", Set.of("deepscreen-object-store", "deepscreen-registry"),
-      "overlays/dev", Set.of("deepscreen-registry"));
+      "base", Set.of("deepscreen-object-store", "deepscreen-registry", REVIEW_USERS_SECRET),
+      "overlays/gpu", Set.of("deepscreen-object-store", "deepscreen-registry",
+          REVIEW_USERS_SECRET),
+      "overlays/dev", Set.of("deepscreen-registry", REVIEW_USERS_SECRET));
 
   /** The typed resources of one kustomization. */
   record Build(String name, List<Object> objects) {
@@ -147,7 +155,8 @@ class KubernetesManifestsTest {
     assertThat(names).containsKeys("Kafka/deepscreen", "KafkaConnect/deepscreen",
         "KafkaConnector/verdicts-s3-sink", "KafkaConnector/review-decisions-s3-sink",
         "Deployment/extract", "Deployment/score",
-        "Deployment/aggregate", "Deployment/schema-registry", "Job/trainer");
+        "Deployment/aggregate", "Deployment/schema-registry", "Deployment/review",
+        "Service/review", "NetworkPolicy/review", "Job/trainer");
   }
 
   @ParameterizedTest
@@ -299,6 +308,78 @@ class KubernetesManifestsTest {
       });
       assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/gpu"})
+  void theReviewServerServesItsServiceWithReviewersFromASecretAndSecureCookies(
+      String kustomization) throws IOException {
+    Build build = build(kustomization);
+    Deployment review = build.one(Deployment.class, "review");
+    PodSpec pod = review.getSpec().getTemplate().getSpec();
+    Container container = pod.getContainers().get(0);
+    Container extract = build.stage("extract").getSpec().getTemplate().getSpec().getContainers()
+        .get(0);
+    ConfigMap stages = build.generated(ConfigMap.class, "deepscreen-stages");
+    // The settings the server reads: the mounted file, then the variables with a value.
+    Path file = Files.createTempFile("stage", ".properties");
+    Map<String, String> settings;
+    try {
+      Files.writeString(file, stages.getData().get("stage.properties"));
+      Map<String, String> literals = new TreeMap<>(env(container));
+      literals.values().removeIf(java.util.Objects::isNull);
+      settings = new TreeMap<>(AppProperties.load(file, literals));
+    } finally {
+      Files.delete(file);
+    }
+    EnvVar users = container.getEnv().stream()
+        .filter(e -> e.getName().equals("DEEPSCREEN_REVIEW_USERS")).findFirst()
+        .orElseThrow(() -> new AssertionError("no DEEPSCREEN_REVIEW_USERS"));
+    String hash = PasswordHash.of("a long password".toCharArray(), 10_000).toString();
+    settings.put(ReviewConfig.USERS_CONFIG, "ada:" + hash);
+    ReviewConfig config = new ReviewConfig(settings);
+    int port = port(container, "http");
+
+    assertThat(review.getSpec().getReplicas()).as("sessions live in one process").isEqualTo(1);
+    assertThat(container.getArgs()).containsExactly("review", "--config",
+        "/etc/deepscreen/stage.properties");
+    assertThat(Image.of(container.getImage())).isEqualTo(Image.of(extract.getImage()));
+    // The reviewers come from the Secret only: no literal, no settings-file entry.
+    assertThat(users.getValue()).isNull();
+    assertThat(users.getValueFrom().getSecretKeyRef().getName()).isEqualTo(REVIEW_USERS_SECRET);
+    assertThat(users.getValueFrom().getSecretKeyRef().getOptional()).isNotEqualTo(true);
+    assertThat(build.all(Secret.class)).extracting(KubernetesObjects::name)
+        .doesNotContain(REVIEW_USERS_SECRET);
+    assertThat(stages.getData().get("stage.properties")).doesNotContain("review.users");
+    // Reachable through the Service inside the pod's network, cookies for HTTPS only.
+    assertThat(config.bindAddress()).isEqualTo("0.0.0.0");
+    assertThat(config.cookieSecure()).isTrue();
+    assertThat(config.port()).isEqualTo(port);
+    for (io.fabric8.kubernetes.api.model.Probe probe : List.of(container.getReadinessProbe(),
+        container.getLivenessProbe())) {
+      assertThat(probe.getHttpGet().getPath()).isEqualTo(ReviewServer.HEALTH_PATH);
+      assertThat(port(container, probe.getHttpGet().getPort().getStrVal())).isEqualTo(port);
+    }
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getCapabilities().getDrop()).contains("ALL");
+    assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");
+    assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getConfigMap()).isNotNull()
+        .satisfies(c -> assertThat(c.getName()).isEqualTo(stages.getMetadata().getName())));
+
+    Map<String, String> labels = review.getSpec().getTemplate().getMetadata().getLabels();
+    Service service = build.one(Service.class, "review");
+    assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
+    assertThat(service.getSpec().getSelector().entrySet()).isSubsetOf(labels.entrySet());
+    assertThat(service.getSpec().getPorts()).singleElement().satisfies(p ->
+        assertThat(port(container, p.getTargetPort().getStrVal())).isEqualTo(port));
+    List<NetworkPolicy> policies = build.all(NetworkPolicy.class).stream()
+        .filter(p -> labels.entrySet().containsAll(
+            p.getSpec().getPodSelector().getMatchLabels().entrySet())).toList();
+    assertThat(policies).isNotEmpty().allSatisfy(policy -> {
+      assertThat(policy.getSpec().getPolicyTypes()).contains("Ingress", "Egress");
+      assertThat(policy.getSpec().getIngress()).allSatisfy(rule -> assertThat(rule.getPorts())
+          .isNotEmpty().allSatisfy(p -> assertThat(p.getPort().getIntVal()).isEqualTo(port)));
+    });
   }
 
   @ParameterizedTest
@@ -537,7 +618,7 @@ class KubernetesManifestsTest {
     String after = changed.generated(ConfigMap.class, "deepscreen-stages").getMetadata().getName();
 
     assertThat(after).isNotEqualTo(before);
-    for (String stage : APPLICATION_IDS.keySet()) {
+    for (String stage : List.of("extract", "score", "aggregate", "review")) {
       PodSpec pod = changed.stage(stage).getSpec().getTemplate().getSpec();
       assertThat(pod.getVolumes()).as(stage).anySatisfy(v -> assertThat(v.getConfigMap())
           .isNotNull().satisfies(c -> assertThat(c.getName()).isEqualTo(after)));
@@ -561,6 +642,12 @@ class KubernetesManifestsTest {
 
   private static List<Container> containers(PodSpec pod) {
     return Stream.concat(pod.getInitContainers().stream(), pod.getContainers().stream()).toList();
+  }
+
+  /** The number of the container's port {@code name}. */
+  private static int port(Container container, String name) {
+    return container.getPorts().stream().filter(p -> name.equals(p.getName())).findFirst()
+        .orElseThrow(() -> new AssertionError("no port " + name)).getContainerPort();
   }
 
   private static Volume volume(PodSpec pod, String name) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.deepscreen.streams.aggregate.AggregateConfig;
 import dev.deepscreen.streams.app.AppProperties;
 import dev.deepscreen.streams.extract.ExtractConfig;
+import dev.deepscreen.streams.review.ReviewConfig;
 import dev.deepscreen.streams.score.ScoreConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The stage settings the deployment files give, as files or DEEPSCREEN_* variables, are settings a
- * stage knows: a misspelt variable would otherwise be ignored without a word.
+ * stage or the review server knows: a misspelt variable would otherwise be ignored without a word.
  */
 class StageSettingsTest {
 
@@ -92,7 +93,7 @@ class StageSettingsTest {
     Set<String> known = new TreeSet<>(StreamsConfig.configDef().names());
     known.addAll(PROCESS_SETTINGS);
     for (Class<?> config : new Class<?>[] {ExtractConfig.class, ScoreConfig.class,
-        AggregateConfig.class}) {
+        AggregateConfig.class, ReviewConfig.class}) {
       for (Field field : config.getFields()) {
         if (Modifier.isStatic(field.getModifiers()) && field.getName().endsWith("_CONFIG")
             && field.getType() == String.class) {

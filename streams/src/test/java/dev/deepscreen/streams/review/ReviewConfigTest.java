@@ -60,4 +60,20 @@ class ReviewConfigTest {
     assertThatThrownBy(() -> PasswordHash.parse(HASH.replace("$10000$", "$100$")))
         .hasMessage("the hash has 100 iterations, fewer than the 10000 accepted");
   }
+
+  @Test
+  void theLoginThrottleSettingsHaveDefaultsAndBounds() {
+    String users = "ada:" + HASH;
+    ReviewConfig defaults = new ReviewConfig(Map.of(ReviewConfig.USERS_CONFIG, users));
+    assertThat(defaults.loginMaxFailures()).isEqualTo(5);
+    assertThat(defaults.loginFailureWindow()).isEqualTo(java.time.Duration.ofMinutes(15));
+    assertThatThrownBy(() -> new ReviewConfig(Map.of(ReviewConfig.USERS_CONFIG, users,
+        ReviewConfig.LOGIN_MAX_FAILURES_CONFIG, "0")))
+        .hasMessage("Invalid value 0 for configuration review.login.max.failures: Value must be"
+            + " at least 1");
+    assertThatThrownBy(() -> new ReviewConfig(Map.of(ReviewConfig.USERS_CONFIG, users,
+        ReviewConfig.LOGIN_FAILURE_WINDOW_MS_CONFIG, "10")))
+        .hasMessage("Invalid value 10 for configuration review.login.failure.window.ms: Value"
+            + " must be at least 1000");
+  }
 }

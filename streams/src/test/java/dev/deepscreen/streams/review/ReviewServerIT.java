@@ -108,6 +108,7 @@ class ReviewServerIT {
   private static Path videos;
   private static Verdict reviewed;
   private static List<ExtractedFace> faces;
+  private static Map<String, String> settings;
 
   @BeforeAll
   static void start() throws Exception {
@@ -122,7 +123,7 @@ class ReviewServerIT {
     videos = Files.createDirectories(dir.resolve("videos"));
     Path clip = SampleClips.panningClip(videos.resolve("group.mp4"), "sample5.jpg",
         Codec.H264_MP4, 640, 360, 48, 24, 0);
-    Map<String, String> settings = new HashMap<>(Map.of(
+    settings = new HashMap<>(Map.of(
         "bootstrap.servers", kafka.bootstrapServers(),
         "schema.registry.url", "mock://" + SCOPE,
         ExtractConfig.FILE_ROOTS_CONFIG, videos.toString(),
@@ -368,7 +369,51 @@ class ReviewServerIT {
     assertThat(get("/queue").statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void afterTooManyFailedLoginsEvenTheRightPasswordIsRefusedWith429() throws Exception {
+    Map<String, String> throttled = new HashMap<>(settings);
+    throttled.put(ReviewConfig.LOGIN_MAX_FAILURES_CONFIG, "3");
+    try (ReviewApp other = ReviewApp.start(throttled)) {
+      HttpClient client = HttpClient.newHttpClient();
+      HttpResponse<String> page = client.send(HttpRequest.newBuilder(other.uri().resolve(
+          "/login")).build(), HttpResponse.BodyHandlers.ofString());
+      String anonymous = page.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+      String csrf = page.body().replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
+      for (int i = 0; i < 3; i++) {
+        assertThat(postLogin(other.uri(), anonymous, csrf, "ada", "wrong " + i).statusCode())
+            .isEqualTo(401);
+      }
+
+      HttpResponse<String> refused = postLogin(other.uri(), anonymous, csrf, "ada", "wrong 3");
+      HttpResponse<String> right = postLogin(other.uri(), anonymous, csrf, "ada", PASSWORD);
+
+      assertThat(refused.statusCode()).isEqualTo(429);
+      assertThat(refused.body())
+          .containsPattern("Too many failed logins; try again in \\d+ minutes?<");
+      assertThat(refused.headers().firstValue("Retry-After").map(Long::parseLong))
+          .hasValueSatisfying(seconds -> assertThat(seconds).isBetween(1L, 900L));
+      assertThat(right.statusCode()).isEqualTo(429);
+      assertThat(right.headers().firstValue("Set-Cookie")).isEmpty();
+      // Another name from the same address is refused as well.
+      assertThat(postLogin(other.uri(), anonymous, csrf, "bob", "x").statusCode())
+          .isEqualTo(429);
+    }
+    // The health check answers without a session and says nothing more.
+    HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        app.uri().resolve("/health")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body()).isEqualTo("ok\n");
+  }
+
   // --- helpers ---
+
+  private static HttpResponse<String> postLogin(URI base, String cookie, String csrf,
+      String user, String password) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/login"))
+        .header("Cookie", cookie).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(encode(Map.of("csrf", csrf, "user", user,
+            "password", password)))).build(), HttpResponse.BodyHandlers.ofString());
+  }
 
   private static String cookie;
 
