@@ -192,7 +192,7 @@ public final class ExtractConfig extends StageConfig {
     return getInt(FRAMES_PER_VIDEO_CONFIG);
   }
 
-  public FaceDetector.Settings detectorSettings() {
+  private FaceDetector.Settings detectorSettings() {
     return new FaceDetector.Settings(getDouble(DETECTOR_SCORE_CONFIG).floatValue(),
         getDouble(DETECTOR_NMS_IOU_CONFIG).floatValue(), getInt(DETECTOR_MAX_FACES_CONFIG),
         getInt(DETECTOR_MIN_FACE_CONFIG));
