@@ -360,6 +360,8 @@ final class DemoCommand implements Callable<Integer> {
       context.out().println();
       context.out().println("Review the verdicts at " + app.uri() + " as demo, password "
           + password + " (made for this run). Ctrl-C stops.");
+      context.out().println("Each decision is a record on " + Topics.REVIEW_DECISIONS.name()
+          + ", and the S3 sink writes it under " + pipeline.decisionObjects());
       context.out().flush();
       while (!stopping.get()) {
         Thread.sleep(POLL.toMillis());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deepscreen.embedded.ConnectWorker;
 import dev.deepscreen.embedded.InProcessKafkaCluster;
 import dev.deepscreen.embedded.InProcessS3Store;
+import dev.deepscreen.schemas.TopicDefinition;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
 import dev.deepscreen.streams.app.StageProcess;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -39,11 +41,12 @@ import org.apache.kafka.streams.KafkaStreams;
 final class EmbeddedPipeline implements AutoCloseable {
 
   static final String BUCKET = "deepscreen";
-  static final String SINK_NAME = "verdicts-s3-sink";
   static final String S3PROXY_JAR_PROPERTY = "deepscreen.s3proxy.jar";
 
-  private static final String SINK_CONFIG =
-      "dev/deepscreen/connectors/config/verdicts-s3-sink.json";
+  /** The shipped sink configurations the demo runs: verdicts, and reviewers' decisions. */
+  private static final List<TopicDefinition<?>> SUNK = List.of(Topics.VERDICTS,
+      Topics.REVIEW_DECISIONS);
+  private static final String SINK_CONFIGS = "dev/deepscreen/connectors/config/";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
   private final String scope = "deepscreen-demo-" + UUID.randomUUID();
@@ -97,14 +100,18 @@ final class EmbeddedPipeline implements AutoCloseable {
       throw new UncheckedIOException("Cannot create the bucket folder", e);
     }
 
-    step.accept("Kafka Connect worker with the S3 sink on " + Topics.VERDICTS.name());
+    step.accept("Kafka Connect worker with the S3 sink on " + SUNK.stream()
+        .map(TopicDefinition::name).collect(Collectors.joining(" and ")));
     ConnectWorker worker = ConnectWorker.start(kafka.bootstrapServers(),
         createDirectories(workDir.resolve("connect")));
     parts.add(worker);
-    Map<String, String> sink = sinkConfig();
-    // Made beforehand, so that the worker need not make it (and log that it is missing).
-    kafka.createTopic(sink.get("errors.deadletterqueue.topic.name"), 1);
-    worker.rest().putConnector(SINK_NAME, sink);
+    for (TopicDefinition<?> topic : SUNK) {
+      String name = sinkName(topic);
+      Map<String, String> sink = sinkConfig(name);
+      // Made beforehand, so that the worker need not make it (and log that it is missing).
+      kafka.createTopic(sink.get("errors.deadletterqueue.topic.name"), 1);
+      worker.rest().putConnector(name, sink);
+    }
 
     step.accept("stages " + String.join(", ", Stages.names()));
     Map<String, String> settings = new HashMap<>(clientSettings());
@@ -129,7 +136,21 @@ final class EmbeddedPipeline implements AutoCloseable {
 
   /** Where the S3 sink writes the verdicts, as files: {@code <bucket folder>/topics/verdicts}. */
   Path verdictObjects() {
-    return s3.folder().resolve(BUCKET).resolve("topics").resolve(Topics.VERDICTS.name());
+    return objects(Topics.VERDICTS);
+  }
+
+  /** Where the S3 sink writes the reviewers' decisions, as files. */
+  Path decisionObjects() {
+    return objects(Topics.REVIEW_DECISIONS);
+  }
+
+  private Path objects(TopicDefinition<?> topic) {
+    return s3.folder().resolve(BUCKET).resolve("topics").resolve(topic.name());
+  }
+
+  /** The connector's name, as its shipped configuration file is named. */
+  static String sinkName(TopicDefinition<?> topic) {
+    return topic.name() + "-s3-sink";
   }
 
   /** The verdict objects written so far. */
@@ -159,21 +180,22 @@ final class EmbeddedPipeline implements AutoCloseable {
   }
 
   /**
-   * The shipped connector configuration pointed at this pipeline: its registry, store and bucket,
-   * one task, JSON Lines objects (readable as they are) and one object per verdict, so that each
-   * appears as soon as its verdict is committed.
+   * A shipped connector configuration pointed at this pipeline: its registry, store and bucket,
+   * one task, JSON Lines objects (readable as they are) and one object per record, so that each
+   * appears as soon as its record is committed.
    */
-  private Map<String, String> sinkConfig() {
+  private Map<String, String> sinkConfig(String name) {
+    String resource = SINK_CONFIGS + name + ".json";
     Map<String, String> config = new HashMap<>();
     try (InputStream in = EmbeddedPipeline.class.getClassLoader().getResourceAsStream(
-        SINK_CONFIG)) {
+        resource)) {
       if (in == null) {
-        throw new IllegalStateException(SINK_CONFIG + " is not on the class path");
+        throw new IllegalStateException(resource + " is not on the class path");
       }
       new ObjectMapper().readTree(in).get("config").properties()
           .forEach(e -> config.put(e.getKey(), e.getValue().asText()));
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + SINK_CONFIG, e);
+      throw new UncheckedIOException("Cannot read " + resource, e);
     }
     config.put("tasks.max", "1");
     config.put("schema.registry.url", "mock://" + scope);

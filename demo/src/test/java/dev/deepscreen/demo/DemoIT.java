@@ -9,6 +9,7 @@ import dev.deepscreen.streams.cli.VerdictTable;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -122,9 +124,107 @@ class DemoIT {
       assertThat(page.statusCode() == 200 ? page.body()
           : page.headers().firstValue("location").orElse("")).containsIgnoringCase("login");
       assertThat(review.group(2)).hasSizeGreaterThanOrEqualTo(16);
+      assertThat(out.readLine()).isEqualTo("Each decision is a record on review-decisions, and"
+          + " the S3 sink writes it under " + dir.resolve("work/s3/deepscreen/topics/"
+          + "review-decisions"));
+
+      // A reviewer decides the demo's case; the decision reaches the S3 store through the sink.
+      Reviewer reviewer = Reviewer.logIn(URI.create(review.group(1)), "demo", review.group(2));
+      String eventId = reviewer.anyCase();
+      assertThat(reviewer.decide(eventId, "ALLOW").statusCode()).isEqualTo(303);
+      Path decisions = dir.resolve("work/s3/deepscreen/topics/review-decisions");
+      List<JsonNode> stored = awaitObjects(decisions, 1);
+      assertThat(stored).singleElement().satisfies(d -> {
+        assertThat(d.get("event_id").asText()).isEqualTo(eventId);
+        assertThat(d.get("decision").asText()).isEqualTo("ALLOW");
+        assertThat(d.get("reviewer").asText()).isEqualTo("demo");
+      });
     } finally {
       demo.destroy();
       assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("the demo stops on SIGTERM").isTrue();
+    }
+  }
+
+  /** The JSON Lines records of the objects under {@code folder}, once there are {@code n}. */
+  private static List<JsonNode> awaitObjects(Path folder, int n) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    List<JsonNode> records = new ArrayList<>();
+    while (records.size() < n && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      records.clear();
+      if (Files.isDirectory(folder)) {
+        try (Stream<Path> files = Files.walk(folder)) {
+          for (Path file : files.filter(Files::isRegularFile).toList()) {
+            for (String line : Files.readAllLines(file)) {
+              records.add(json.readTree(line));
+            }
+          }
+        }
+      }
+    }
+    return records;
+  }
+
+  /** A reviewer's session on the review server, over plain HTTP with its forms' tokens. */
+  private record Reviewer(HttpClient client, URI base, String cookie) {
+
+    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+    private static final Pattern FORM = Pattern.compile("name=\"form\" value=\"([^\"]+)\"");
+    private static final Pattern CASE = Pattern.compile("href=\"/cases/([0-9a-f-]{36})\"");
+
+    static Reviewer logIn(URI base, String user, String password) throws Exception {
+      HttpClient client = HttpClient.newHttpClient();
+      HttpResponse<String> page = client.send(HttpRequest.newBuilder(base.resolve("/login"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      String anonymous = page.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+      HttpResponse<String> login = client.send(HttpRequest.newBuilder(base.resolve("/login"))
+          .header("Cookie", anonymous)
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(form(Map.of("csrf", find(CSRF, page.body()), "user", user,
+              "password", password))).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(login.statusCode()).as(login.body()).isEqualTo(303);
+      return new Reviewer(client, base,
+          login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0]);
+    }
+
+    /** The event id of a case in any of the queue's tabs. */
+    String anyCase() throws Exception {
+      for (String action : List.of("REVIEW", "BLOCK", "ALLOW")) {
+        Matcher m = CASE.matcher(get("/queue?action=" + action).body());
+        if (m.find()) {
+          return m.group(1);
+        }
+      }
+      throw new AssertionError("no case in the queue");
+    }
+
+    HttpResponse<String> decide(String eventId, String decision) throws Exception {
+      String page = get("/cases/" + eventId).body();
+      return client.send(HttpRequest.newBuilder(base.resolve("/cases/" + eventId + "/decision"))
+          .header("Cookie", cookie).header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(form(Map.of("csrf", find(CSRF, page), "form", find(FORM, page),
+              "decision", decision))).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+      HttpResponse<String> response = client.send(HttpRequest.newBuilder(base.resolve(path))
+          .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(path).isEqualTo(200);
+      return response;
+    }
+
+    private static String find(Pattern pattern, String page) {
+      Matcher m = pattern.matcher(page);
+      assertThat(m.find()).as("%s in the page", pattern).isTrue();
+      return m.group(1);
+    }
+
+    private static HttpRequest.BodyPublisher form(Map<String, String> fields) {
+      return HttpRequest.BodyPublishers.ofString(fields.entrySet().stream()
+          .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+              + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+          .collect(Collectors.joining("&")));
     }
   }
 }
