@@ -8,6 +8,7 @@ import dev.deepscreen.schemas.TopicDefinition;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.streams.aggregate.AggregateConfig;
 import dev.deepscreen.streams.app.AppProperties;
+import dev.deepscreen.streams.app.StageConfig;
 import dev.deepscreen.streams.extract.ExtractConfig;
 import dev.deepscreen.streams.review.PasswordHash;
 import dev.deepscreen.streams.review.ReviewConfig;
@@ -18,12 +19,17 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -52,6 +58,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -115,8 +122,35 @@ class KubernetesManifestsTest {
       return all(type).get(0);
     }
 
-    Deployment stage(String stage) {
-      return one(Deployment.class, stage);
+    /** The Deployments and StatefulSets. */
+    List<Workload> workloads() {
+      List<Workload> workloads = new ArrayList<>();
+      all(Deployment.class).forEach(d -> workloads.add(new Workload(d,
+          d.getSpec().getSelector(), d.getSpec().getTemplate(), d.getSpec().getReplicas())));
+      all(StatefulSet.class).forEach(s -> workloads.add(new Workload(s,
+          s.getSpec().getSelector(), s.getSpec().getTemplate(), s.getSpec().getReplicas())));
+      return workloads;
+    }
+
+    /** The stage's Deployment or StatefulSet. */
+    Workload stage(String stage) {
+      List<Workload> found = workloads().stream()
+          .filter(w -> w.resource().getMetadata().getName().equals(stage)).toList();
+      assertThat(found).as("workload %s in %s", stage, name).hasSize(1);
+      return found.get(0);
+    }
+  }
+
+  /** What a Deployment and a StatefulSet have in common: pods from a template. */
+  record Workload(HasMetadata resource, LabelSelector selector, PodTemplateSpec template,
+      Integer replicas) {
+    PodSpec pod() {
+      return template.getSpec();
+    }
+
+    /** Kind/name. */
+    String id() {
+      return resource.getKind() + "/" + resource.getMetadata().getName();
     }
   }
 
@@ -154,9 +188,9 @@ class KubernetesManifestsTest {
     assertThat(names).allSatisfy((name, count) -> assertThat(count).as(name).isEqualTo(1));
     assertThat(names).containsKeys("Kafka/deepscreen", "KafkaConnect/deepscreen",
         "KafkaConnector/verdicts-s3-sink", "KafkaConnector/review-decisions-s3-sink",
-        "Deployment/extract", "Deployment/score",
-        "Deployment/aggregate", "Deployment/schema-registry", "Deployment/review",
-        "Service/review", "NetworkPolicy/review", "Job/trainer");
+        "Deployment/extract", "Deployment/score", "StatefulSet/aggregate", "Service/aggregate",
+        "Deployment/schema-registry", "Deployment/review", "Service/review",
+        "NetworkPolicy/review", "Job/trainer");
   }
 
   @ParameterizedTest
@@ -287,7 +321,7 @@ class KubernetesManifestsTest {
         p -> assertThat(p.getPort()).isEqualTo(registry.getPort()));
     assertThat(settings.getProperty("http.port")).isEqualTo("8080");
     for (String stage : APPLICATION_IDS.keySet()) {
-      PodSpec pod = build.stage(stage).getSpec().getTemplate().getSpec();
+      PodSpec pod = build.stage(stage).pod();
       Container container = pod.getContainers().get(0);
 
       assertThat(container.getArgs()).as(stage)
@@ -318,20 +352,9 @@ class KubernetesManifestsTest {
     Deployment review = build.one(Deployment.class, "review");
     PodSpec pod = review.getSpec().getTemplate().getSpec();
     Container container = pod.getContainers().get(0);
-    Container extract = build.stage("extract").getSpec().getTemplate().getSpec().getContainers()
-        .get(0);
+    Container extract = build.stage("extract").pod().getContainers().get(0);
     ConfigMap stages = build.generated(ConfigMap.class, "deepscreen-stages");
-    // The settings the server reads: the mounted file, then the variables with a value.
-    Path file = Files.createTempFile("stage", ".properties");
-    Map<String, String> settings;
-    try {
-      Files.writeString(file, stages.getData().get("stage.properties"));
-      Map<String, String> literals = new TreeMap<>(env(container));
-      literals.values().removeIf(java.util.Objects::isNull);
-      settings = new TreeMap<>(AppProperties.load(file, literals));
-    } finally {
-      Files.delete(file);
-    }
+    Map<String, String> settings = settings(build, container);
     EnvVar users = container.getEnv().stream()
         .filter(e -> e.getName().equals("DEEPSCREEN_REVIEW_USERS")).findFirst()
         .orElseThrow(() -> new AssertionError("no DEEPSCREEN_REVIEW_USERS"));
@@ -413,9 +436,8 @@ class KubernetesManifestsTest {
   void everyStageHasADisruptionBudgetAndANetworkPolicy(String kustomization) {
     Build build = build(kustomization);
     for (String stage : APPLICATION_IDS.keySet()) {
-      Map<String, String> labels = build.stage(stage).getSpec().getTemplate().getMetadata()
-          .getLabels();
-      assertThat(build.stage(stage).getSpec().getSelector().getMatchLabels().entrySet())
+      Map<String, String> labels = build.stage(stage).template().getMetadata().getLabels();
+      assertThat(build.stage(stage).selector().getMatchLabels().entrySet())
           .isSubsetOf(labels.entrySet());
       assertThat(build.all(PodDisruptionBudget.class)).as(stage).anySatisfy(pdb ->
           assertThat(pdb.getSpec().getSelector().getMatchLabels().entrySet())
@@ -426,6 +448,64 @@ class KubernetesManifestsTest {
         assertThat(policy.getSpec().getPolicyTypes()).contains("Ingress", "Egress");
       });
     }
+  }
+
+  /**
+   * The aggregation stage is a StatefulSet: a replaced pod keeps its name, so it is the same
+   * static member of the group, and its stores' volume.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/gpu"})
+  void theAggregationStageKeepsItsMembershipAndItsStoresWhenItsPodIsReplaced(
+      String kustomization) throws IOException {
+    Build build = build(kustomization);
+    StatefulSet aggregate = build.one(StatefulSet.class, "aggregate");
+    PodSpec pod = aggregate.getSpec().getTemplate().getSpec();
+    Container container = pod.getContainers().get(0);
+    Map<String, String> labels = aggregate.getSpec().getTemplate().getMetadata().getLabels();
+    Map<String, String> settings = settings(build, container);
+    Service governing = build.one(Service.class, aggregate.getSpec().getServiceName());
+    Map<String, String> selector = governing.getSpec().getSelector();
+    String instanceIdVariable = AppProperties.ENV_PREFIX
+        + StageConfig.GROUP_INSTANCE_ID_CONFIG.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+    Path stateDir = Path.of(settings.get(StreamsConfig.STATE_DIR_CONFIG));
+    // The mount that holds state.dir: the deepest one at or above it.
+    VolumeMount state = container.getVolumeMounts().stream()
+        .filter(m -> stateDir.startsWith(Path.of(m.getMountPath())))
+        .max(java.util.Comparator.comparingInt(m -> Path.of(m.getMountPath()).getNameCount()))
+        .orElseThrow(() -> new AssertionError("nothing mounted at " + stateDir));
+
+    assertThat(aggregate.getSpec().getPodManagementPolicy())
+        .as("all replicas start together, so that the group balances once").isEqualTo("Parallel");
+    assertThat(aggregate.getSpec().getUpdateStrategy().getType()).isEqualTo("RollingUpdate");
+    assertThat(aggregate.getSpec().getSelector().getMatchLabels().entrySet())
+        .isSubsetOf(labels.entrySet());
+    // The governing Service: headless, selecting these pods and no others, on their HTTP port.
+    assertThat(governing.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(selector).isNotEmpty();
+    assertThat(selector.entrySet()).isSubsetOf(labels.entrySet());
+    assertThat(build.workloads()).filteredOn(w -> w.resource() != aggregate)
+        .allSatisfy(w -> assertThat(w.template().getMetadata().getLabels().entrySet()
+            .containsAll(selector.entrySet())).as("%s selected", w.id()).isFalse());
+    assertThat(governing.getSpec().getPorts()).singleElement().satisfies(p ->
+        assertThat(port(container, p.getTargetPort().getStrVal()))
+            .isEqualTo(Integer.parseInt(settings.get("http.port"))));
+    // Static membership under the pod's name, which the StatefulSet keeps across replacements.
+    assertThat(container.getEnv()).filteredOn(e -> e.getName().equals(instanceIdVariable))
+        .singleElement().satisfies(e -> {
+          assertThat(e.getValue()).isNull();
+          assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+        });
+    // The stores on a claim of each pod's own, not on a volume that goes with the pod.
+    assertThat(pod.getVolumes()).extracting(Volume::getName).doesNotContain(state.getName());
+    assertThat(aggregate.getSpec().getVolumeClaimTemplates())
+        .filteredOn(c -> c.getMetadata().getName().equals(state.getName()))
+        .singleElement().satisfies(claim -> {
+          assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+          assertThat(claim.getSpec().getResources().getRequests()).containsKey("storage");
+          assertThat(claim.getSpec().getStorageClassName()).as("the cluster's default class")
+              .isNull();
+        });
   }
 
   @ParameterizedTest
@@ -452,8 +532,10 @@ class KubernetesManifestsTest {
       assertThat(Integer.parseInt(trigger.metadata().get("lagThreshold"))).isPositive();
       assertThat(scaler.spec().maxReplicaCount()).isLessThanOrEqualTo(input.partitions());
       assertThat(scaler.spec().minReplicaCount()).isPositive();
-      // KEDA owns the replica count; a fixed one would be reset by every apply.
-      assertThat(build.stage(stage).getSpec().getReplicas()).as(stage).isNull();
+      // KEDA's default target kind; it owns the replica count, which a fixed one would reset at
+      // every apply.
+      assertThat(scaler.spec().scaleTargetRef().kind()).isNull();
+      assertThat(build.one(Deployment.class, stage).getSpec().getReplicas()).as(stage).isNull();
     }
   }
 
@@ -464,7 +546,7 @@ class KubernetesManifestsTest {
     Set<String> configMaps = names(build, ConfigMap.class);
     Set<String> secrets = new java.util.TreeSet<>(names(build, Secret.class));
     secrets.addAll(EXTERNAL_SECRETS.get(kustomization));
-    Set<String> claims = names(build, io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class);
+    Set<String> claims = names(build, PersistentVolumeClaim.class);
 
     for (Map.Entry<String, PodSpec> pod : pods(build).entrySet()) {
       for (Volume volume : pod.getValue().getVolumes()) {
@@ -495,6 +577,19 @@ class KubernetesManifestsTest {
         }
       }
     }
+    for (Workload workload : build.workloads()) {
+      Set<String> volumes = new java.util.TreeSet<>();
+      workload.pod().getVolumes().forEach(v -> volumes.add(v.getName()));
+      if (workload.resource() instanceof StatefulSet set) {
+        set.getSpec().getVolumeClaimTemplates()
+            .forEach(c -> volumes.add(c.getMetadata().getName()));
+      }
+      for (Container container : containers(workload.pod())) {
+        assertThat(container.getVolumeMounts()).allSatisfy(m ->
+            assertThat(volumes).as("%s/%s", workload.id(), container.getName())
+                .contains(m.getName()));
+      }
+    }
     KafkaConnect connect = build.only(KafkaConnect.class);
     assertThat(secrets).contains(
         ((DockerOutput) connect.getSpec().getBuild().getOutput()).getPushSecret());
@@ -506,7 +601,7 @@ class KubernetesManifestsTest {
   @ValueSource(strings = {"base", "overlays/gpu"})
   void scorersLoadTheEnsembleTheTrainerWrites(String kustomization) {
     Build build = build(kustomization);
-    PodSpec score = build.stage("score").getSpec().getTemplate().getSpec();
+    PodSpec score = build.stage("score").pod();
     Container fetch = score.getInitContainers().get(0);
     Container scorer = score.getContainers().get(0);
     Job trainer = build.one(Job.class, "trainer");
@@ -532,7 +627,7 @@ class KubernetesManifestsTest {
   @Test
   void theGpuOverlayPutsScoringAndTrainingOnGpuNodes() {
     Build build = build("overlays/gpu");
-    PodSpec score = build.stage("score").getSpec().getTemplate().getSpec();
+    PodSpec score = build.stage("score").pod();
     PodSpec training = build.one(Job.class, "trainer").getSpec().getTemplate().getSpec();
 
     assertThat(Image.of(score.getContainers().get(0).getImage())).contains(Image.SCORER_GPU);
@@ -565,7 +660,7 @@ class KubernetesManifestsTest {
             .isNotEqualTo(java.util.Optional.of(true));
       }
     }
-    assertThat(env(build.stage("score").getSpec().getTemplate().getSpec().getContainers().get(0)))
+    assertThat(env(build.stage("score").pod().getContainers().get(0)))
         .containsEntry("DEEPSCREEN_SCORE_DEVICE", "cpu");
   }
 
@@ -573,7 +668,7 @@ class KubernetesManifestsTest {
   void theDevOverlayRunsOnOneNodeWithMinioAndTheDefaultEnsemble() throws IOException {
     Build build = build("overlays/dev");
     Kafka kafka = build.only(Kafka.class);
-    PodSpec score = build.stage("score").getSpec().getTemplate().getSpec();
+    PodSpec score = build.stage("score").pod();
     JsonNode connector = YamlFiles.JSON.readTree(
         Repository.file("connectors/config/verdicts-s3-sink.json").toFile()).path("config");
     URI store = URI.create(connector.path("s3.endpoint").asText());
@@ -583,6 +678,7 @@ class KubernetesManifestsTest {
 
     assertThat(build.all(KafkaNodePool.class)).allSatisfy(pool ->
         assertThat(pool.getSpec().getReplicas()).isEqualTo(1));
+    assertThat(build.stage("aggregate").replicas()).isEqualTo(1);
     assertThat(kafka.getSpec().getKafka().getConfig()).containsEntry("default.replication.factor",
         1);
     assertThat(score.getInitContainers()).isEmpty();
@@ -619,9 +715,28 @@ class KubernetesManifestsTest {
 
     assertThat(after).isNotEqualTo(before);
     for (String stage : List.of("extract", "score", "aggregate", "review")) {
-      PodSpec pod = changed.stage(stage).getSpec().getTemplate().getSpec();
-      assertThat(pod.getVolumes()).as(stage).anySatisfy(v -> assertThat(v.getConfigMap())
-          .isNotNull().satisfies(c -> assertThat(c.getName()).isEqualTo(after)));
+      Workload workload = changed.stage(stage);
+      assertThat(workload.pod().getVolumes()).as(workload.id()).anySatisfy(v ->
+          assertThat(v.getConfigMap()).isNotNull()
+              .satisfies(c -> assertThat(c.getName()).isEqualTo(after)));
+    }
+  }
+
+  /**
+   * The settings a container of the stages' image reads: the stages' settings file, then its
+   * variables with a value.
+   */
+  private static Map<String, String> settings(Build build, Container container)
+      throws IOException {
+    Path file = Files.createTempFile("stage", ".properties");
+    try {
+      Files.writeString(file, build.generated(ConfigMap.class, "deepscreen-stages").getData()
+          .get("stage.properties"));
+      Map<String, String> literals = new TreeMap<>(env(container));
+      literals.values().removeIf(java.util.Objects::isNull);
+      return new TreeMap<>(AppProperties.load(file, literals));
+    } finally {
+      Files.delete(file);
     }
   }
 
@@ -633,8 +748,7 @@ class KubernetesManifestsTest {
 
   private static Map<String, PodSpec> pods(Build build) {
     Map<String, PodSpec> pods = new LinkedHashMap<>();
-    build.all(Deployment.class).forEach(d -> pods.put("Deployment/" + d.getMetadata().getName(),
-        d.getSpec().getTemplate().getSpec()));
+    build.workloads().forEach(w -> pods.put(w.id(), w.pod()));
     build.all(Job.class).forEach(j -> pods.put("Job/" + j.getMetadata().getName(),
         j.getSpec().getTemplate().getSpec()));
     return pods;

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -50,6 +51,7 @@ final class KubernetesObjects {
       entry("v1/Service", Service.class),
       entry("v1/PersistentVolumeClaim", PersistentVolumeClaim.class),
       entry("apps/v1/Deployment", Deployment.class),
+      entry("apps/v1/StatefulSet", StatefulSet.class),
       entry("batch/v1/Job", Job.class),
       entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
       entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),

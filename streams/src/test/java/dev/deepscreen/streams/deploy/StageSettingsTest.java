@@ -10,7 +10,6 @@ import dev.deepscreen.streams.review.ReviewConfig;
 import dev.deepscreen.streams.score.ScoreConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
 import java.io.StringReader;
 import java.lang.reflect.Field;
@@ -57,8 +56,8 @@ class StageSettingsTest {
       file.load(new StringReader(
           build.generated(ConfigMap.class, "deepscreen-stages").getData().get("stage.properties")));
       Set<String> names = new TreeSet<>(file.stringPropertyNames());
-      for (Deployment deployment : build.all(Deployment.class)) {
-        for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
+      for (KubernetesManifestsTest.Workload workload : build.workloads()) {
+        for (Container container : workload.pod().getContainers()) {
           Map<String, String> environment = new TreeMap<>();
           container.getEnv().forEach(e -> environment.put(e.getName(), e.getValue()));
           names.addAll(settings(environment));
