@@ -1,13 +1,9 @@
 package dev.deepscreen.core.media;
 
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -51,23 +47,11 @@ public final class FaceExtractor implements AutoCloseable {
       for (int i = 0; i < boxes.size(); i++) {
         try (Mat square = cropper.crop(bgr, boxes.get(i))) {
           faces.add(new ExtractedFace(frameIndex, timestampMs, i, tracks[i], boxes.get(i),
-              jpeg(square), cropper.inputSize()));
+              Jpeg.encode(square, jpegQuality), cropper.inputSize()));
         }
       }
     });
     return new Extraction(video, faces, detectNanos[0] / 1_000_000);
-  }
-
-  private byte[] jpeg(Mat image) {
-    try (BytePointer buffer = new BytePointer();
-        IntPointer params = new IntPointer(IMWRITE_JPEG_QUALITY, jpegQuality)) {
-      if (!imencode(".jpg", image, buffer, params)) {
-        throw new IllegalStateException("OpenCV could not encode a face crop as JPEG");
-      }
-      byte[] bytes = new byte[(int) buffer.limit()];
-      buffer.get(bytes);
-      return bytes;
-    }
   }
 
   @Override

@@ -1,9 +1,7 @@
 package dev.deepscreen.streams.review;
 
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
-
 import dev.deepscreen.core.media.DecodedVideo;
+import dev.deepscreen.core.media.Jpeg;
 import dev.deepscreen.core.media.VideoDecoder;
 import dev.deepscreen.core.media.VideoException;
 import dev.deepscreen.streams.extract.source.FetchedVideo;
@@ -11,9 +9,6 @@ import dev.deepscreen.streams.extract.source.VideoSources;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Renders a case's suspicious frames from the source video, through the extraction stage's own
@@ -61,23 +56,10 @@ final class FrameRenderer {
           (frameIndex, timestampMs, bgr) -> {
             if (wanted.contains(frameIndex)) {
               frames.put(frameIndex, new RenderedFrame(frameIndex, timestampMs, bgr.cols(),
-                  bgr.rows(), jpeg(bgr)));
+                  bgr.rows(), Jpeg.encode(bgr, JPEG_QUALITY)));
             }
           });
       return new RenderedCase(decoded, Map.copyOf(frames));
-    }
-  }
-
-  /** {@code bgr} as a JPEG. */
-  static byte[] jpeg(Mat bgr) {
-    try (BytePointer buffer = new BytePointer();
-        IntPointer params = new IntPointer(IMWRITE_JPEG_QUALITY, JPEG_QUALITY)) {
-      if (!imencode(".jpg", bgr, buffer, params)) {
-        throw new IllegalStateException("OpenCV could not encode a frame as JPEG");
-      }
-      byte[] bytes = new byte[(int) buffer.limit()];
-      buffer.get(bytes);
-      return bytes;
     }
   }
 }
