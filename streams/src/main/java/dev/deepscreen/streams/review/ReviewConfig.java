@@ -24,6 +24,7 @@ public final class ReviewConfig extends AbstractConfig {
   public static final String COOKIE_SECURE_CONFIG = "review.cookie.secure";
   public static final String LOGIN_MAX_FAILURES_CONFIG = "review.login.max.failures";
   public static final String LOGIN_FAILURE_WINDOW_MS_CONFIG = "review.login.failure.window.ms";
+  public static final String TRUSTED_PROXIES_CONFIG = "review.trusted.proxies";
   public static final String QUEUE_PAGE_SIZE_CONFIG = "review.queue.page.size";
   public static final String FRAMES_PER_CASE_CONFIG = "review.frames.per.case";
   public static final String RENDER_THREADS_CONFIG = "review.render.threads";
@@ -52,10 +53,22 @@ public final class ReviewConfig extends AbstractConfig {
               + " from that address are refused (HTTP 429, the password unchecked) until the"
               + " oldest of them is older than the window. A successful login clears its"
               + " name's count. Behind a proxy every request comes from the proxy's address,"
-              + " so the address limit applies to all reviewers together.")
+              + " so the address limit applies to all reviewers together unless the proxy is"
+              + " named in " + TRUSTED_PROXIES_CONFIG + ".")
       .define(LOGIN_FAILURE_WINDOW_MS_CONFIG, Type.LONG, Duration.ofMinutes(15).toMillis(),
           Range.between(1_000L, Duration.ofDays(1).toMillis()), Importance.MEDIUM,
           "How long a failed login counts towards " + LOGIN_MAX_FAILURES_CONFIG + ".")
+      .define(TRUSTED_PROXIES_CONFIG, Type.LIST, "", (name, value) -> {
+        try {
+          ClientAddress.blocks(listOf(value));
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException(name, value, e.getMessage());
+        }
+      }, Importance.MEDIUM, "Reverse proxies (an Ingress controller), as addresses or CIDR"
+          + " blocks, whose X-Forwarded-For header is believed for the client's address (login"
+          + " throttling, logs): the right-most entry that is not itself such a proxy. Empty"
+          + " (the default): the connection's peer is the client, and the header is ignored."
+          + " Name only proxies that set the header themselves, or anyone can claim any address.")
       .define(QUEUE_PAGE_SIZE_CONFIG, Type.INT, 100, Range.between(1, 10_000), Importance.LOW,
           "Cases listed on one queue page.")
       .define(FRAMES_PER_CASE_CONFIG, Type.INT, 4, Range.between(1, 32), Importance.LOW,
@@ -119,6 +132,16 @@ public final class ReviewConfig extends AbstractConfig {
 
   public Duration loginFailureWindow() {
     return Duration.ofMillis(getLong(LOGIN_FAILURE_WINDOW_MS_CONFIG));
+  }
+
+  /** Who a request comes from, believing the trusted proxies' X-Forwarded-For. */
+  ClientAddress clientAddress() {
+    return new ClientAddress(ClientAddress.blocks(getList(TRUSTED_PROXIES_CONFIG)));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> listOf(Object value) {
+    return value == null ? List.of() : (List<String>) value;
   }
 
   public int queuePageSize() {

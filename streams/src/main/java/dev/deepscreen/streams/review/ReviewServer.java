@@ -72,6 +72,7 @@ public final class ReviewServer implements AutoCloseable {
   private final DecisionSink sink;
   private final Sessions sessions;
   private final LoginThrottle throttle;
+  private final ClientAddress clientAddress;
   private final Clock clock;
   private final HttpServer http;
   private final ExecutorService workers;
@@ -87,6 +88,7 @@ public final class ReviewServer implements AutoCloseable {
     this.sink = sink;
     this.clock = clock;
     this.sessions = new Sessions(config.sessionTimeout(), clock);
+    this.clientAddress = config.clientAddress();
     this.throttle = new LoginThrottle(config.loginMaxFailures(), config.loginFailureWindow(),
         clock);
     this.http = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 64);
@@ -208,7 +210,8 @@ public final class ReviewServer implements AutoCloseable {
     checkCsrf(session, form);
     String user = first(form, "user");
     String password = first(form, "password");
-    String address = exchange.getRemoteAddress().getAddress().getHostAddress();
+    String address = clientAddress.of(exchange.getRemoteAddress().getAddress(),
+        exchange.getRequestHeaders().get("X-Forwarded-For"));
     LoginThrottle.Attempt attempt = throttle.begin(user, address);
     if (!attempt.allowed()) {
       Duration wait = attempt.retryAfter().orElseThrow();

@@ -76,4 +76,21 @@ class ReviewConfigTest {
         .hasMessage("Invalid value 10 for configuration review.login.failure.window.ms: Value"
             + " must be at least 1000");
   }
+
+  @Test
+  void trustedProxiesAreAddressesOrBlocksAndAMistakeIsNamed() throws Exception {
+    String users = "ada:" + HASH;
+    ReviewConfig none = new ReviewConfig(Map.of(ReviewConfig.USERS_CONFIG, users));
+    assertThat(none.clientAddress().of(java.net.InetAddress.getByName("10.0.0.1"),
+        java.util.List.of("203.0.113.9"))).isEqualTo("10.0.0.1");
+    ReviewConfig ingress = new ReviewConfig(Map.of(ReviewConfig.USERS_CONFIG, users,
+        ReviewConfig.TRUSTED_PROXIES_CONFIG, "10.0.0.0/8, fd00::/8"));
+    assertThat(ingress.clientAddress().of(java.net.InetAddress.getByName("10.0.0.1"),
+        java.util.List.of("203.0.113.9"))).isEqualTo("203.0.113.9");
+    assertThatThrownBy(() -> new ReviewConfig(Map.of(ReviewConfig.USERS_CONFIG, users,
+        ReviewConfig.TRUSTED_PROXIES_CONFIG, "10.0.0.0/8,ingress-nginx")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("review.trusted.proxies")
+        .hasMessageEndingWith("'ingress-nginx' is not an IP address or CIDR block");
+  }
 }

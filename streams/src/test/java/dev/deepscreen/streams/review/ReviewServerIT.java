@@ -398,6 +398,23 @@ class ReviewServerIT {
       assertThat(postLogin(other.uri(), anonymous, csrf, "bob", "x").statusCode())
           .isEqualTo(429);
     }
+    // Behind a trusted proxy, the address limit is the forwarded client's, not the proxy's.
+    throttled.put(ReviewConfig.TRUSTED_PROXIES_CONFIG, "127.0.0.1");
+    try (ReviewApp other = ReviewApp.start(throttled)) {
+      HttpClient client = HttpClient.newHttpClient();
+      HttpResponse<String> page = client.send(HttpRequest.newBuilder(other.uri().resolve(
+          "/login")).build(), HttpResponse.BodyHandlers.ofString());
+      String anonymous = page.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+      String csrf = page.body().replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
+      for (int i = 0; i < 3; i++) {
+        assertThat(postLogin(other.uri(), anonymous, csrf, "mallory", "guess " + i,
+            "203.0.113.66").statusCode()).isEqualTo(401);
+      }
+      assertThat(postLogin(other.uri(), anonymous, csrf, "eve", "guess", "203.0.113.66")
+          .statusCode()).isEqualTo(429);
+      assertThat(postLogin(other.uri(), anonymous, csrf, "ada", PASSWORD, "203.0.113.7")
+          .statusCode()).isEqualTo(303);
+    }
     // The health check answers without a session and says nothing more.
     HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         app.uri().resolve("/health")).build(), HttpResponse.BodyHandlers.ofString());
@@ -409,10 +426,20 @@ class ReviewServerIT {
 
   private static HttpResponse<String> postLogin(URI base, String cookie, String csrf,
       String user, String password) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/login"))
+    return postLogin(base, cookie, csrf, user, password, null);
+  }
+
+  /** A login as a proxy forwards it for {@code forwardedFor}, when not null. */
+  private static HttpResponse<String> postLogin(URI base, String cookie, String csrf,
+      String user, String password, String forwardedFor) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/login"))
         .header("Cookie", cookie).header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString(encode(Map.of("csrf", csrf, "user", user,
-            "password", password)))).build(), HttpResponse.BodyHandlers.ofString());
+            "password", password))));
+    if (forwardedFor != null) {
+      request.header("X-Forwarded-For", forwardedFor);
+    }
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static String cookie;
