@@ -44,11 +44,12 @@ public final class OnnxFaceModel implements FaceClassifier {
   /**
    * Input values of one session call on the CPU: a batch with more runs in several calls of at
    * most this many values (whole faces, at least one). One face at 380 pixels, two at 224, 35 at
-   * 64. ONNX Runtime's CPU kernels cost more per face as the batch grows: between its
-   * convolutions it rewrites every activation into and out of its blocked layout and runs
-   * activations such as SiLU as passes of their own, and a batch of large faces makes those
-   * tensors outgrow the caches. EfficientNet-B0 at 380 pixels on 2 cores ran its batch of 8 1.2
-   * to 1.4 times faster as 8 calls of one face (BENCHMARKS.md, "Engines").
+   * 64. ONNX Runtime's CPU kernels cost more per face as the batch grows: around operators
+   * without a kernel for its blocked layout it rewrites whole activations into and out of that
+   * layout, it runs activations such as SiLU as passes of their own, and a batch of large faces
+   * makes those tensors outgrow the caches. EfficientNet-B0 at 380 pixels on 2 cores ran its
+   * batch of 8 1.3 to 1.4 times faster as 8 calls of one face, a batch of 32 1.1 times
+   * (BENCHMARKS.md, "Engines"). A GPU takes the whole batch in one call.
    */
   static final int CPU_VALUES_PER_RUN = 380 * 380 * 3;
 
