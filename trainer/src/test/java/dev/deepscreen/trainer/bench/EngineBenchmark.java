@@ -32,8 +32,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * less than the wall time, and it counts threads that wait by spinning. Run by {@code
  * trainer/bench/engines.sh}. Not a test.
  *
- * <p>Arguments: seconds per measurement (of each engine's calls), device (cpu or gpu), intra-op
- * threads of both engines (0: each engine's default), batch sizes.
+ * <p>Arguments: seconds per measurement (the two engines' calls in turn take twice that), device
+ * (cpu or gpu), intra-op threads of both engines (0: each engine's default), batch sizes.
  */
 public final class EngineBenchmark {
 
@@ -137,8 +137,8 @@ public final class EngineBenchmark {
   }
 
   /**
-   * Two warm-up calls of each, then the engines' calls in turn until each has run for about
-   * {@code seconds} (and at least 3 times).
+   * Two warm-up calls of each, then the engines' calls in turn until twice {@code seconds} have
+   * passed (and each engine has run at least 3 times).
    */
   private static Calls[] measure(List<Ensemble.Member> members, List<FaceBatch> batches,
       double seconds) {
