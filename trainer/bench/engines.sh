@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The same B0 classifier at 380 pixels through TensorFlow Java (the checkpoint fixture imported
 # into a SavedModel) and ONNX Runtime (its torch.onnx export, the fixture deepfake-b0.onnx), in
-# one run: crops per second of the model call at each batch size, and the ratio.
+# one run: at each batch size the engines take turns call by call; crops per second of each
+# engine's calls, the median call, the process's CPU time per crop, and the ratios.
 # Usage: trainer/bench/engines.sh [seconds per measurement] [cpu|gpu] [intra-op threads, 0:
 #        each engine's default] [batch sizes...]
 # GPU: build with -Pgpu first (./mvnw -Pgpu ...), on a host with CUDA 12 and cuDNN 9.

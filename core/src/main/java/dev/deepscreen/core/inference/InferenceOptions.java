@@ -110,6 +110,14 @@ public record InferenceOptions(Device device, Threads tensorFlowThreads, Threads
         options.setInterOpNumThreads(onnxThreads.interOp());
       }
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      // Threads that wait for work sleep instead of spinning. ONNX Runtime's workers otherwise
+      // busy-wait between and after operations, which takes the cores from every other thread:
+      // TensorFlow's in a mixed ensemble, the other stream threads, and other processes on a
+      // shared machine. On 2 shared cores, spinning took 1.1 to 2 times the CPU per crop for
+      // ONNX Runtime's B0 at 380 pixels and slowed the TensorFlow model called after it; it
+      // only paid at batch 1 with ONNX Runtime alone (BENCHMARKS.md, "Engines").
+      options.addConfigEntry("session.intra_op.allow_spinning", "0");
+      options.addConfigEntry("session.inter_op.allow_spinning", "0");
       return options;
     } catch (OrtException | RuntimeException e) {
       options.close();

@@ -38,11 +38,24 @@ public final class OnnxFaceModel implements FaceClassifier {
   private final InputLayout layout;
   private final ScoreOutput output;
   private final String engine;
+  private final int facesPerRun;
   private final SessionGuard guard;
+
+  /**
+   * Input values of one session call on the CPU: a batch with more runs in several calls of at
+   * most this many values (whole faces, at least one). One face at 380 pixels, two at 224, 35 at
+   * 64. ONNX Runtime's CPU kernels cost more per face as the batch grows: around operators
+   * without a kernel for its blocked layout it rewrites whole activations into and out of that
+   * layout, it runs activations such as SiLU as passes of their own, and a batch of large faces
+   * makes those tensors outgrow the caches. EfficientNet-B0 at 380 pixels on 2 cores ran its
+   * batch of 8 1.3 to 1.4 times faster as 8 calls of one face, a batch of 32 1.1 times
+   * (BENCHMARKS.md, "Engines"). A GPU takes the whole batch in one call.
+   */
+  static final int CPU_VALUES_PER_RUN = 380 * 380 * 3;
 
   private OnnxFaceModel(String name, OrtEnvironment environment, OrtSession session,
       String inputName, String outputName, int inputSize, InputLayout layout, ScoreOutput output,
-      String engine) {
+      String engine, boolean onCpu) {
     this.name = name;
     this.environment = environment;
     this.session = session;
@@ -52,6 +65,7 @@ public final class OnnxFaceModel implements FaceClassifier {
     this.layout = layout;
     this.output = output;
     this.engine = engine;
+    this.facesPerRun = onCpu ? facesPerCpuRun(inputSize) : Integer.MAX_VALUE;
     this.guard = new SessionGuard(name);
   }
 
@@ -80,9 +94,11 @@ public final class OnnxFaceModel implements FaceClassifier {
     OrtEnvironment environment = OrtEnvironment.getEnvironment();
     OrtSession session;
     String engine;
+    boolean onCpu;
     try (OrtSession.SessionOptions sessionOptions = options.onnxSessionOptions()) {
-      engine = "ONNX Runtime " + environment.getVersion() + " ("
-          + placeOnDevice(sessionOptions, options.device()) + ")";
+      String placement = placeOnDevice(sessionOptions, options.device());
+      onCpu = placement.startsWith("CPU");
+      engine = "ONNX Runtime " + environment.getVersion() + " (" + placement + ")";
       session = environment.createSession(file.toString(), sessionOptions);
     } catch (OrtException e) {
       throw new ModelException(at + "ONNX Runtime cannot load " + file + ": "
@@ -94,7 +110,7 @@ public final class OnnxFaceModel implements FaceClassifier {
       checkInput(at, input, session.getInputInfo().get(input), inputSize, layout);
       checkOutput(at, out, session.getOutputInfo().get(out), output);
       return new OnnxFaceModel(name, environment, session, input, out, inputSize, layout, output,
-          engine);
+          engine, onCpu);
     } catch (OrtException e) {
       close(session);
       throw new ModelException(at + "ONNX Runtime cannot describe " + file + ": "
@@ -103,6 +119,11 @@ public final class OnnxFaceModel implements FaceClassifier {
       close(session);
       throw e;
     }
+  }
+
+  /** Faces per session call on the CPU for faces of {@code size} pixels: at least one. */
+  static int facesPerCpuRun(int size) {
+    return (int) Math.max(1, CPU_VALUES_PER_RUN / ((long) size * size * 3));
   }
 
   /**
@@ -230,26 +251,43 @@ public final class OnnxFaceModel implements FaceClassifier {
           + inputSize + " pixels, not " + faces.layout() + " of " + faces.size());
     }
     return guard.call(() -> {
-      try (OnnxTensor images = OnnxTensor.createTensor(environment,
-          FloatBuffer.wrap(faces.values()), faces.shape());
-          OrtSession.Result result = session.run(Map.of(inputName, images), Set.of(outputName))) {
-        OnnxTensor answer = (OnnxTensor) result.get(outputName).orElseThrow(() ->
-            new IllegalStateException("Model " + name + " returned no '" + outputName + "'"));
-        long[] shape = answer.getInfo().getShape();
-        if (answer.getInfo().type != OnnxJavaType.FLOAT || shape.length == 0
-            || shape[0] != faces.count() || !output.fits(shape)) {
-          throw new IllegalStateException("Model " + name + " answered " + answer.getInfo().type
-              + " " + Arrays.toString(shape) + " for " + faces.count() + " faces");
-        }
-        FloatBuffer values = answer.getFloatBuffer();
-        float[] raw = new float[values.remaining()];
-        values.get(raw);
-        return output.logits(raw, faces.count());
-      } catch (OrtException e) {
-        throw new IllegalStateException("Model " + name + ": ONNX Runtime failed: "
-            + e.getMessage(), e);
+      int count = faces.count();
+      float[] values = faces.values();
+      if (count <= facesPerRun) {
+        return run(FloatBuffer.wrap(values), count);
       }
+      int perFace = values.length / count;
+      float[] logits = new float[count];
+      for (int first = 0; first < count; first += facesPerRun) {
+        int n = Math.min(facesPerRun, count - first);
+        float[] part = run(FloatBuffer.wrap(values, first * perFace, n * perFace).slice(), n);
+        System.arraycopy(part, 0, logits, first, n);
+      }
+      return logits;
     });
+  }
+
+  /** One session call on {@code count} faces' values in the model's layout. */
+  private float[] run(FloatBuffer values, int count) {
+    try (OnnxTensor images = OnnxTensor.createTensor(environment, values,
+        layout.shape(count, inputSize));
+        OrtSession.Result result = session.run(Map.of(inputName, images), Set.of(outputName))) {
+      OnnxTensor answer = (OnnxTensor) result.get(outputName).orElseThrow(() ->
+          new IllegalStateException("Model " + name + " returned no '" + outputName + "'"));
+      long[] shape = answer.getInfo().getShape();
+      if (answer.getInfo().type != OnnxJavaType.FLOAT || shape.length == 0
+          || shape[0] != count || !output.fits(shape)) {
+        throw new IllegalStateException("Model " + name + " answered " + answer.getInfo().type
+            + " " + Arrays.toString(shape) + " for " + count + " faces");
+      }
+      FloatBuffer answered = answer.getFloatBuffer();
+      float[] raw = new float[answered.remaining()];
+      answered.get(raw);
+      return output.logits(raw, count);
+    } catch (OrtException e) {
+      throw new IllegalStateException("Model " + name + ": ONNX Runtime failed: "
+          + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -85,6 +85,31 @@ class OnnxFaceModelTest {
   }
 
   @Test
+  void onTheCpuABatchRunsInCallsOfAtMostOneFaceOf380PixelsAndGivesEveryFaceItsLogit()
+      throws Exception {
+    assertThat(OnnxFaceModel.facesPerCpuRun(380)).isEqualTo(1);
+    assertThat(OnnxFaceModel.facesPerCpuRun(512)).isEqualTo(1);
+    assertThat(OnnxFaceModel.facesPerCpuRun(224)).isEqualTo(2);
+    assertThat(OnnxFaceModel.facesPerCpuRun(64)).isEqualTo(35);
+    manifest(TinyModels.twoClassOnnx(dir, "resnet", 1.0));
+    try (Ensemble ensemble = Ensemble.load(dir)) {
+      FaceClassifier model = ensemble.members().get(0).model();
+      // 80 faces of 64 pixels: calls of 35, 35 and 10 faces.
+      FaceBatch batch = model.newBatch(80);
+      for (int i = 0; i < 80; i++) {
+        batch.put(i, faces.get(i % faces.size()));
+      }
+      float[] logits = model.logits(batch);
+      assertThat(logits).hasSize(80);
+      for (int i = 0; i < 80; i++) {
+        JsonNode pair = expected.get("two_class_logits").get(i % faces.size());
+        assertThat((double) logits[i]).as("face %d", i)
+            .isCloseTo(pair.get(1).asDouble() - pair.get(0).asDouble(), within(1e-4));
+      }
+    }
+  }
+
+  @Test
   void theFakeClassIndexDecidesWhichSideIsFake() throws Exception {
     String entry = TinyModels.twoClassOnnx(dir, "resnet", 1.0);
     manifest(entry, entry.replace("\"resnet\"", "\"flipped\"").replace("\"fake_class\": 1",

@@ -6,10 +6,12 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.OperatingSystemMXBean;
 import dev.deepscreen.core.inference.Ensemble;
 import dev.deepscreen.core.inference.FaceBatch;
 import dev.deepscreen.core.inference.InferenceOptions;
 import dev.deepscreen.trainer.cli.TrainerCliRunner;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,12 +23,17 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Crops per second of the same B0 classifier at 380 pixels through both engines, in one run:
  * the checkpoint fixture imported into a SavedModel (TensorFlow Java) and its {@code
  * torch.onnx.export} (ONNX Runtime), side by side in one mixed ensemble, each model called on a
- * prepared batch of the three fixture faces again and again (the model time only: preprocessing
- * is the same shared code for both). The engines take turns per batch size. Run by {@code
+ * prepared batch of the three fixture faces (the model time only: preprocessing is the same
+ * shared code for both). At each batch size the engines take turns call by call, as the scorer
+ * calls the members of an ensemble on a batch, so that a change of the machine's load during the
+ * measurement falls on both alike and each engine runs after the other one's call, as in the
+ * scorer. Besides crops per second of each engine's summed call time, the median call and the
+ * process's CPU time per crop of each engine's calls: on a shared machine the CPU time varies
+ * less than the wall time, and it counts threads that wait by spinning. Run by {@code
  * trainer/bench/engines.sh}. Not a test.
  *
- * <p>Arguments: seconds per measurement, device (cpu or gpu), intra-op threads of both engines
- * (0: each engine's default), batch sizes.
+ * <p>Arguments: seconds per measurement (the two engines' calls in turn take twice that), device
+ * (cpu or gpu), intra-op threads of both engines (0: each engine's default), batch sizes.
  */
 public final class EngineBenchmark {
 
@@ -80,17 +87,42 @@ public final class EngineBenchmark {
       }
       System.out.printf(Locale.ROOT, "max |logit TensorFlow - logit ONNX Runtime| on the 3"
           + " faces: %.2e%n", gap);
-      System.out.println("batch  engine         crops/s");
+      System.out.println("batch  engine            crops/s  median ms  CPU ms/crop");
       for (int size : batches) {
-        double[] rates = new double[2];
+        List<Ensemble.Member> members = ensemble.members();
+        List<FaceBatch> prepared = List.of(batch(members.get(0), faces, size),
+            batch(members.get(1), faces, size));
+        Calls[] calls = measure(members, prepared, seconds);
         for (int m = 0; m < 2; m++) {
-          Ensemble.Member member = ensemble.members().get(m);
-          rates[m] = measure(member, batch(member, faces, size), seconds);
-          System.out.printf(Locale.ROOT, "%5d  %-12s %9.2f%n", size, member.spec().name(),
-              rates[m]);
+          System.out.printf(Locale.ROOT, "%5d  %-15s %9.2f %10.1f %12.1f%n", size,
+              members.get(m).spec().name(), calls[m].cropsPerSecond(size),
+              calls[m].medianMillis(), calls[m].cpuMillisPerCrop(size));
         }
-        System.out.printf(Locale.ROOT, "%5d  onnx/tensorflow %6.2f%n", size, rates[1] / rates[0]);
+        System.out.printf(Locale.ROOT, "%5d  onnx/tensorflow %9.2f %10.2f %12.2f%n", size,
+            calls[1].cropsPerSecond(size) / calls[0].cropsPerSecond(size),
+            calls[1].medianMillis() / calls[0].medianMillis(),
+            calls[1].cpuMillisPerCrop(size) / calls[0].cpuMillisPerCrop(size));
       }
+    }
+  }
+
+  /** One engine's timed calls: wall and process CPU nanoseconds of each. */
+  private static final class Calls {
+    private final List<Long> wall = new ArrayList<>();
+    private long cpu;
+
+    double cropsPerSecond(int size) {
+      return wall.size() * size / (wall.stream().mapToLong(Long::longValue).sum() / 1e9);
+    }
+
+    double medianMillis() {
+      List<Long> sorted = new ArrayList<>(wall);
+      sorted.sort(null);
+      return sorted.get(sorted.size() / 2) / 1e6;
+    }
+
+    double cpuMillisPerCrop(int size) {
+      return cpu / 1e6 / wall.size() / size;
     }
   }
 
@@ -104,16 +136,30 @@ public final class EngineBenchmark {
     return batch;
   }
 
-  private static double measure(Ensemble.Member member, FaceBatch batch, double seconds) {
+  /**
+   * Two warm-up calls of each, then the engines' calls in turn until twice {@code seconds} have
+   * passed (and each engine has run at least 3 times).
+   */
+  private static Calls[] measure(List<Ensemble.Member> members, List<FaceBatch> batches,
+      double seconds) {
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory
+        .getOperatingSystemMXBean();
     for (int warmUp = 0; warmUp < 2; warmUp++) {
-      member.model().logits(batch);
+      for (int m = 0; m < 2; m++) {
+        members.get(m).model().logits(batches.get(m));
+      }
     }
+    Calls[] calls = {new Calls(), new Calls()};
     long start = System.nanoTime();
-    long runs = 0;
-    while (System.nanoTime() - start < seconds * 1e9 || runs < 3) {
-      member.model().logits(batch);
-      runs++;
+    while (System.nanoTime() - start < 2 * seconds * 1e9 || calls[0].wall.size() < 3) {
+      for (int m = 0; m < 2; m++) {
+        long cpu = os.getProcessCpuTime();
+        long wall = System.nanoTime();
+        members.get(m).model().logits(batches.get(m));
+        calls[m].wall.add(System.nanoTime() - wall);
+        calls[m].cpu += os.getProcessCpuTime() - cpu;
+      }
     }
-    return runs * batch.count() / ((System.nanoTime() - start) / 1e9);
+    return calls;
   }
 }
