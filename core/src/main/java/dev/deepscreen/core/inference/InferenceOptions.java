@@ -25,9 +25,10 @@ import org.tensorflow.proto.GPUOptions;
  *     parallel mode; sessions run sequentially)
  * @param logDevicePlacement whether TensorFlow logs the device of every operation when a graph
  *     is first run (verbose; for checking that a model really runs on the GPU)
+ * @param onnxCpu how ONNX Runtime runs on the CPU: spinning threads, faces per call
  */
 public record InferenceOptions(Device device, Threads tensorFlowThreads, Threads onnxThreads,
-    boolean logDevicePlacement) {
+    boolean logDevicePlacement, OnnxCpu onnxCpu) {
 
   /** The kind of device sessions use. */
   public enum Device {
@@ -64,14 +65,67 @@ public record InferenceOptions(Device device, Threads tensorFlowThreads, Threads
     }
   }
 
+  /**
+   * How ONNX Runtime works on the CPU. Both defaults were measured on EfficientNet-B0 at 380
+   * pixels (BENCHMARKS.md, "Engines"); a deployment with cores of its own, or another model, may
+   * measure otherwise with {@code trainer/bench/engines.sh}.
+   *
+   * @param spinning whether idle worker threads busy-wait for the next operation. Off by
+   *     default: spinning takes the cores from every other thread (TensorFlow's in a mixed
+   *     ensemble, the other stream threads, other processes); on 2 shared cores it cost 1.1 to 2
+   *     times the CPU per crop and slowed the TensorFlow model called next. It pays only at batch
+   *     1 with ONNX Runtime alone on idle cores (about 25% less latency there).
+   * @param facesPerCall the most faces of a batch one session call takes on the CPU; a larger
+   *     batch runs in several calls. 0 (the default) sizes it by the input: as many faces as
+   *     make 380 x 380 x 3 values, at least one (one face at 380 pixels, two at 224, 35 at 64).
+   *     ONNX Runtime's CPU kernels cost more per face as the batch grows: around operators
+   *     without a kernel for its blocked layout it rewrites whole activations into and out of
+   *     that layout, and runs activations such as SiLU as passes of their own, and a batch of
+   *     large faces makes those tensors outgrow the caches: B0 at 380 ran its batch of 8 1.3 to
+   *     1.4 times faster as 8 calls of one face. A GPU always takes the whole batch in one call.
+   */
+  public record OnnxCpu(boolean spinning, int facesPerCall) {
+    /** Input values one call takes when {@link #facesPerCall} is 0. */
+    static final long AUTO_VALUES_PER_CALL = 380L * 380 * 3;
+
+    /** No spinning; faces per call sized by the input. */
+    public static final OnnxCpu DEFAULTS = new OnnxCpu(false, 0);
+
+    public OnnxCpu {
+      if (facesPerCall < 0) {
+        throw new IllegalArgumentException("faces per call must be 0 (sized by the input) or"
+            + " more");
+      }
+    }
+
+    /** Faces per session call on the CPU for faces of {@code size} pixels: at least one. */
+    public int facesPerCall(int size) {
+      return facesPerCall > 0 ? facesPerCall
+          : (int) Math.max(1, AUTO_VALUES_PER_CALL / ((long) size * size * 3));
+    }
+
+    @Override
+    public String toString() {
+      return "spinning=" + (spinning ? "on" : "off") + ", faces per CPU call="
+          + (facesPerCall == 0 ? "by input size" : facesPerCall);
+    }
+  }
+
   /** The engines' defaults on the CPU. */
   public static final InferenceOptions CPU_DEFAULTS = new InferenceOptions(Device.CPU,
       Threads.AUTO, Threads.AUTO, false);
 
   public InferenceOptions {
-    if (device == null || tensorFlowThreads == null || onnxThreads == null) {
-      throw new IllegalArgumentException("device and thread counts are required");
+    if (device == null || tensorFlowThreads == null || onnxThreads == null || onnxCpu == null) {
+      throw new IllegalArgumentException("device, thread counts and ONNX CPU options are"
+          + " required");
     }
+  }
+
+  /** With ONNX Runtime's CPU defaults. */
+  public InferenceOptions(Device device, Threads tensorFlowThreads, Threads onnxThreads,
+      boolean logDevicePlacement) {
+    this(device, tensorFlowThreads, onnxThreads, logDevicePlacement, OnnxCpu.DEFAULTS);
   }
 
   /** The same thread counts for both engines. */
@@ -110,14 +164,10 @@ public record InferenceOptions(Device device, Threads tensorFlowThreads, Threads
         options.setInterOpNumThreads(onnxThreads.interOp());
       }
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      // Threads that wait for work sleep instead of spinning. ONNX Runtime's workers otherwise
-      // busy-wait between and after operations, which takes the cores from every other thread:
-      // TensorFlow's in a mixed ensemble, the other stream threads, and other processes on a
-      // shared machine. On 2 shared cores, spinning took 1.1 to 2 times the CPU per crop for
-      // ONNX Runtime's B0 at 380 pixels and slowed the TensorFlow model called after it; it
-      // only paid at batch 1 with ONNX Runtime alone (BENCHMARKS.md, "Engines").
-      options.addConfigEntry("session.intra_op.allow_spinning", "0");
-      options.addConfigEntry("session.inter_op.allow_spinning", "0");
+      // ONNX Runtime spins by default; see OnnxCpu#spinning for why we do not.
+      String spinning = onnxCpu.spinning() ? "1" : "0";
+      options.addConfigEntry("session.intra_op.allow_spinning", spinning);
+      options.addConfigEntry("session.inter_op.allow_spinning", spinning);
       return options;
     } catch (OrtException | RuntimeException e) {
       options.close();
@@ -129,7 +179,7 @@ public record InferenceOptions(Device device, Threads tensorFlowThreads, Threads
   public String toString() {
     return "device=" + device.name().toLowerCase(Locale.ROOT)
         + (device == Device.GPU ? " (memory growth on)" : "")
-        + ", TensorFlow " + tensorFlowThreads + ", ONNX Runtime " + onnxThreads
-        + ", log device placement=" + logDevicePlacement;
+        + ", TensorFlow " + tensorFlowThreads + ", ONNX Runtime " + onnxThreads + ", "
+        + onnxCpu + ", log device placement=" + logDevicePlacement;
   }
 }

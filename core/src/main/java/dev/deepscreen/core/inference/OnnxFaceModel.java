@@ -41,21 +41,9 @@ public final class OnnxFaceModel implements FaceClassifier {
   private final int facesPerRun;
   private final SessionGuard guard;
 
-  /**
-   * Input values of one session call on the CPU: a batch with more runs in several calls of at
-   * most this many values (whole faces, at least one). One face at 380 pixels, two at 224, 35 at
-   * 64. ONNX Runtime's CPU kernels cost more per face as the batch grows: around operators
-   * without a kernel for its blocked layout it rewrites whole activations into and out of that
-   * layout, it runs activations such as SiLU as passes of their own, and a batch of large faces
-   * makes those tensors outgrow the caches. EfficientNet-B0 at 380 pixels on 2 cores ran its
-   * batch of 8 1.3 to 1.4 times faster as 8 calls of one face, a batch of 32 1.1 times
-   * (BENCHMARKS.md, "Engines"). A GPU takes the whole batch in one call.
-   */
-  static final int CPU_VALUES_PER_RUN = 380 * 380 * 3;
-
   private OnnxFaceModel(String name, OrtEnvironment environment, OrtSession session,
       String inputName, String outputName, int inputSize, InputLayout layout, ScoreOutput output,
-      String engine, boolean onCpu) {
+      String engine, int facesPerRun) {
     this.name = name;
     this.environment = environment;
     this.session = session;
@@ -65,7 +53,7 @@ public final class OnnxFaceModel implements FaceClassifier {
     this.layout = layout;
     this.output = output;
     this.engine = engine;
-    this.facesPerRun = onCpu ? facesPerCpuRun(inputSize) : Integer.MAX_VALUE;
+    this.facesPerRun = facesPerRun;
     this.guard = new SessionGuard(name);
   }
 
@@ -109,8 +97,9 @@ public final class OnnxFaceModel implements FaceClassifier {
       String out = pick(at, "output", outputName, session.getOutputInfo());
       checkInput(at, input, session.getInputInfo().get(input), inputSize, layout);
       checkOutput(at, out, session.getOutputInfo().get(out), output);
+      // A GPU takes the whole batch; on the CPU see InferenceOptions.OnnxCpu#facesPerCall.
       return new OnnxFaceModel(name, environment, session, input, out, inputSize, layout, output,
-          engine, onCpu);
+          engine, onCpu ? options.onnxCpu().facesPerCall(inputSize) : Integer.MAX_VALUE);
     } catch (OrtException e) {
       close(session);
       throw new ModelException(at + "ONNX Runtime cannot describe " + file + ": "
@@ -119,11 +108,6 @@ public final class OnnxFaceModel implements FaceClassifier {
       close(session);
       throw e;
     }
-  }
-
-  /** Faces per session call on the CPU for faces of {@code size} pixels: at least one. */
-  static int facesPerCpuRun(int size) {
-    return (int) Math.max(1, CPU_VALUES_PER_RUN / ((long) size * size * 3));
   }
 
   /**

@@ -87,26 +87,36 @@ class OnnxFaceModelTest {
   @Test
   void onTheCpuABatchRunsInCallsOfAtMostOneFaceOf380PixelsAndGivesEveryFaceItsLogit()
       throws Exception {
-    assertThat(OnnxFaceModel.facesPerCpuRun(380)).isEqualTo(1);
-    assertThat(OnnxFaceModel.facesPerCpuRun(512)).isEqualTo(1);
-    assertThat(OnnxFaceModel.facesPerCpuRun(224)).isEqualTo(2);
-    assertThat(OnnxFaceModel.facesPerCpuRun(64)).isEqualTo(35);
+    InferenceOptions.OnnxCpu sized = InferenceOptions.OnnxCpu.DEFAULTS;
+    assertThat(sized.facesPerCall(380)).isEqualTo(1);
+    assertThat(sized.facesPerCall(512)).isEqualTo(1);
+    assertThat(sized.facesPerCall(224)).isEqualTo(2);
+    assertThat(sized.facesPerCall(64)).isEqualTo(35);
+    assertThat(new InferenceOptions.OnnxCpu(false, 7).facesPerCall(64)).isEqualTo(7);
     manifest(TinyModels.twoClassOnnx(dir, "resnet", 1.0));
-    try (Ensemble ensemble = Ensemble.load(dir)) {
-      FaceClassifier model = ensemble.members().get(0).model();
-      // 80 faces of 64 pixels: calls of 35, 35 and 10 faces.
-      FaceBatch batch = model.newBatch(80);
-      for (int i = 0; i < 80; i++) {
-        batch.put(i, faces.get(i % faces.size()));
-      }
-      float[] logits = model.logits(batch);
-      assertThat(logits).hasSize(80);
-      for (int i = 0; i < 80; i++) {
-        JsonNode pair = expected.get("two_class_logits").get(i % faces.size());
-        assertThat((double) logits[i]).as("face %d", i)
-            .isCloseTo(pair.get(1).asDouble() - pair.get(0).asDouble(), within(1e-4));
+    // By input size (80 faces of 64 pixels: calls of 35, 35 and 10), in calls of 7 with
+    // spinning threads, and in one call: every face gets PyTorch's logit each time.
+    for (InferenceOptions.OnnxCpu onnxCpu : List.of(sized, new InferenceOptions.OnnxCpu(true, 7),
+        new InferenceOptions.OnnxCpu(false, 80))) {
+      try (Ensemble ensemble = Ensemble.load(dir, new InferenceOptions(
+          InferenceOptions.Device.CPU, InferenceOptions.Threads.AUTO,
+          InferenceOptions.Threads.AUTO, false, onnxCpu))) {
+        FaceClassifier model = ensemble.members().get(0).model();
+        FaceBatch batch = model.newBatch(80);
+        for (int i = 0; i < 80; i++) {
+          batch.put(i, faces.get(i % faces.size()));
+        }
+        float[] logits = model.logits(batch);
+        assertThat(logits).hasSize(80);
+        for (int i = 0; i < 80; i++) {
+          JsonNode pair = expected.get("two_class_logits").get(i % faces.size());
+          assertThat((double) logits[i]).as("%s: face %d", onnxCpu, i)
+              .isCloseTo(pair.get(1).asDouble() - pair.get(0).asDouble(), within(1e-4));
+        }
       }
     }
+    assertThatThrownBy(() -> new InferenceOptions.OnnxCpu(false, -1))
+        .hasMessageContaining("faces per call");
   }
 
   @Test

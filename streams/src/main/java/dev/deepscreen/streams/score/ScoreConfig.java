@@ -62,6 +62,19 @@ public final class ScoreConfig extends StageConfig {
       + " operations in parallel, per ONNX model (used only by models run in parallel mode;"
       + " sessions run sequentially); 0 lets ONNX Runtime choose.";
 
+  public static final String ONNX_SPINNING_CONFIG = "score.onnx.spinning";
+  private static final String ONNX_SPINNING_DOC = "Whether ONNX Runtime's idle worker threads"
+      + " busy-wait for the next operation. Off: spinning takes the cores from TensorFlow's"
+      + " threads, the other stream threads and other processes; turn it on only where the"
+      + " scorer has its cores to itself and batches of one dominate.";
+
+  public static final String ONNX_CPU_FACES_PER_CALL_CONFIG = "score.onnx.cpu.faces.per.call";
+  private static final String ONNX_CPU_FACES_PER_CALL_DOC = "The most faces of a batch one"
+      + " ONNX Runtime call takes on the CPU; larger batches run in several calls. 0: sized by"
+      + " the model's input, as many faces as make 380x380x3 values (one face at 380 pixels,"
+      + " two at 224), where ONNX Runtime's CPU kernels cost least per face. On a GPU a batch"
+      + " is always one call.";
+
   public static final String LOG_DEVICE_PLACEMENT_CONFIG = "score.tf.log.device.placement";
   private static final String LOG_DEVICE_PLACEMENT_DOC = "Whether TensorFlow logs the device of"
       + " every operation when a model first runs (verbose; to check a GPU deployment).";
@@ -78,6 +91,9 @@ public final class ScoreConfig extends StageConfig {
           INTRA_OP_THREADS_DOC)
       .define(INTER_OP_THREADS_CONFIG, Type.INT, 0, Range.between(0, 1024), Importance.LOW,
           INTER_OP_THREADS_DOC)
+      .define(ONNX_SPINNING_CONFIG, Type.BOOLEAN, false, Importance.LOW, ONNX_SPINNING_DOC)
+      .define(ONNX_CPU_FACES_PER_CALL_CONFIG, Type.INT, 0, Range.between(0, 4096),
+          Importance.LOW, ONNX_CPU_FACES_PER_CALL_DOC)
       .define(ONNX_INTRA_OP_THREADS_CONFIG, Type.INT, 0, Range.between(0, 1024), Importance.LOW,
           ONNX_INTRA_OP_THREADS_DOC)
       .define(ONNX_INTER_OP_THREADS_CONFIG, Type.INT, 0, Range.between(0, 1024), Importance.LOW,
@@ -130,6 +146,8 @@ public final class ScoreConfig extends StageConfig {
             getInt(INTER_OP_THREADS_CONFIG)),
         new InferenceOptions.Threads(getInt(ONNX_INTRA_OP_THREADS_CONFIG),
             getInt(ONNX_INTER_OP_THREADS_CONFIG)),
-        getBoolean(LOG_DEVICE_PLACEMENT_CONFIG));
+        getBoolean(LOG_DEVICE_PLACEMENT_CONFIG),
+        new InferenceOptions.OnnxCpu(getBoolean(ONNX_SPINNING_CONFIG),
+            getInt(ONNX_CPU_FACES_PER_CALL_CONFIG)));
   }
 }

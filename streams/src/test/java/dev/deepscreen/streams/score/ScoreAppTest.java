@@ -77,9 +77,14 @@ class ScoreAppTest {
     settings.put(ScoreConfig.INTER_OP_THREADS_CONFIG, "1");
     settings.put(ScoreConfig.ONNX_INTRA_OP_THREADS_CONFIG, "3");
     settings.put(ScoreConfig.LOG_DEVICE_PLACEMENT_CONFIG, "true");
+    assertThat(new ScoreConfig(settings).inferenceOptions().onnxCpu())
+        .isEqualTo(InferenceOptions.OnnxCpu.DEFAULTS);
+    settings.put(ScoreConfig.ONNX_SPINNING_CONFIG, "true");
+    settings.put(ScoreConfig.ONNX_CPU_FACES_PER_CALL_CONFIG, "16");
     InferenceOptions options = new ScoreConfig(settings).inferenceOptions();
     assertThat(options).isEqualTo(new InferenceOptions(InferenceOptions.Device.GPU,
-        new InferenceOptions.Threads(2, 1), new InferenceOptions.Threads(3, 0), true));
+        new InferenceOptions.Threads(2, 1), new InferenceOptions.Threads(3, 0), true,
+        new InferenceOptions.OnnxCpu(true, 16)));
     assertThat(options.configProto().getGpuOptions().getAllowGrowth()).isTrue();
     assertThat(options.configProto().getIntraOpParallelismThreads()).isEqualTo(2);
     assertThat(options.configProto().getDeviceCountMap()).doesNotContainKey("GPU");
