@@ -4,10 +4,10 @@ import static dev.deepscreen.streams.review.HttpExchanges.first;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.deepscreen.avro.FaceScore;
 import dev.deepscreen.avro.ModerationAction;
 import dev.deepscreen.avro.ReviewAction;
 import dev.deepscreen.avro.ReviewDecision;
-import dev.deepscreen.avro.FaceScore;
 import dev.deepscreen.avro.Verdict;
 import dev.deepscreen.core.media.VideoException;
 import dev.deepscreen.streams.review.EvidenceReader.Evidence;
