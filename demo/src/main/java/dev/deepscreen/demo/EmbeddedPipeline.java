@@ -1,6 +1,6 @@
 package dev.deepscreen.demo;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.deepscreen.connectors.s3.ShippedConnectorConfigs;
 import dev.deepscreen.embedded.ConnectWorker;
 import dev.deepscreen.embedded.InProcessKafkaCluster;
 import dev.deepscreen.embedded.InProcessS3Store;
@@ -14,7 +14,6 @@ import dev.deepscreen.streams.extract.ExtractConfig;
 import dev.deepscreen.streams.score.ScoreConfig;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -46,7 +45,6 @@ final class EmbeddedPipeline implements AutoCloseable {
   /** The shipped sink configurations the demo runs: verdicts, and reviewers' decisions. */
   private static final List<TopicDefinition<?>> SUNK = List.of(Topics.VERDICTS,
       Topics.REVIEW_DECISIONS);
-  private static final String SINK_CONFIGS = "dev/deepscreen/connectors/config/";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
   private final String scope = "deepscreen-demo-" + UUID.randomUUID();
@@ -185,18 +183,7 @@ final class EmbeddedPipeline implements AutoCloseable {
    * appears as soon as its record is committed.
    */
   private Map<String, String> sinkConfig(String name) {
-    String resource = SINK_CONFIGS + name + ".json";
-    Map<String, String> config = new HashMap<>();
-    try (InputStream in = EmbeddedPipeline.class.getClassLoader().getResourceAsStream(
-        resource)) {
-      if (in == null) {
-        throw new IllegalStateException(resource + " is not on the class path");
-      }
-      new ObjectMapper().readTree(in).get("config").properties()
-          .forEach(e -> config.put(e.getKey(), e.getValue().asText()));
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + resource, e);
-    }
+    Map<String, String> config = ShippedConnectorConfigs.read(name);
     config.put("tasks.max", "1");
     config.put("schema.registry.url", "mock://" + scope);
     config.put("s3.bucket.name", BUCKET);

@@ -5,7 +5,6 @@ import dev.deepscreen.s3.S3ClientConfig;
 import dev.deepscreen.s3.S3ClientSettings;
 import dev.deepscreen.schemas.registry.SchemaRegistryClientConfig;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -248,29 +247,7 @@ public final class S3SinkConfig extends AbstractConfig {
   }
 
   private static <E extends Enum<E>> ConfigDef.Validator caseInsensitive(Class<E> type) {
-    return new OneOf(Arrays.stream(type.getEnumConstants())
-        .map(e -> e.name().toLowerCase(Locale.ROOT)).toList());
-  }
-
-  /** One of a few names, in any case; the message lists them in their declared order. */
-  private static final class OneOf implements ConfigDef.Validator {
-    private final List<String> names;
-
-    OneOf(List<String> names) {
-      this.names = names;
-    }
-
-    @Override
-    public void ensureValid(String name, Object value) {
-      if (value == null || !names.contains(((String) value).trim().toLowerCase(Locale.ROOT))) {
-        throw new ConfigException(name, value, "must be one of " + String.join(", ", names));
-      }
-    }
-
-    @Override
-    public String toString() {
-      return String.join(", ", names);
-    }
+    return new S3ClientConfig.OneOf(type);
   }
 
   /** A key prefix: no leading or trailing slash, no empty segment. */

@@ -1,7 +1,7 @@
 package dev.deepscreen.demo.chaos;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deepscreen.avro.Verdict;
+import dev.deepscreen.connectors.s3.ShippedConnectorConfigs;
 import dev.deepscreen.embedded.ConnectRest;
 import dev.deepscreen.embedded.InProcessS3Store;
 import dev.deepscreen.schemas.SampleRecords;
@@ -10,13 +10,11 @@ import dev.deepscreen.schemas.registry.FakeSchemaRegistryServer;
 import dev.deepscreen.schemas.registry.SchemaRegistries;
 import dev.deepscreen.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -134,14 +132,8 @@ public final class ConnectRecoveryBenchmark {
         "org.apache.kafka.connect.cli.ConnectDistributed", properties.toString());
   }
 
-  private static Map<String, String> sinkConfig(String registryUrl, InProcessS3Store s3)
-      throws IOException {
-    Map<String, String> config = new HashMap<>();
-    try (InputStream in = Files.newInputStream(Path.of("..", "connectors", "config",
-        "verdicts-s3-sink.json"))) {
-      new ObjectMapper().readTree(in).get("config").properties()
-          .forEach(e -> config.put(e.getKey(), e.getValue().asText()));
-    }
+  private static Map<String, String> sinkConfig(String registryUrl, InProcessS3Store s3) {
+    Map<String, String> config = ShippedConnectorConfigs.read("verdicts-s3-sink");
     config.put("tasks.max", "1");
     config.put("schema.registry.url", registryUrl);
     config.put("s3.bucket.name", "deepscreen");

@@ -374,11 +374,9 @@ class ReviewServerIT {
     Map<String, String> throttled = new HashMap<>(settings);
     throttled.put(ReviewConfig.LOGIN_MAX_FAILURES_CONFIG, "3");
     try (ReviewApp other = ReviewApp.start(throttled)) {
-      HttpClient client = HttpClient.newHttpClient();
-      HttpResponse<String> page = client.send(HttpRequest.newBuilder(other.uri().resolve(
-          "/login")).build(), HttpResponse.BodyHandlers.ofString());
-      String anonymous = page.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-      String csrf = page.body().replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
+      LoginForm form = LoginForm.open(other.uri());
+      String anonymous = form.cookie();
+      String csrf = form.csrf();
       for (int i = 0; i < 3; i++) {
         assertThat(postLogin(other.uri(), anonymous, csrf, "ada", "wrong " + i).statusCode())
             .isEqualTo(401);
@@ -401,11 +399,9 @@ class ReviewServerIT {
     // Behind a trusted proxy, the address limit is the forwarded client's, not the proxy's.
     throttled.put(ReviewConfig.TRUSTED_PROXIES_CONFIG, "127.0.0.1");
     try (ReviewApp other = ReviewApp.start(throttled)) {
-      HttpClient client = HttpClient.newHttpClient();
-      HttpResponse<String> page = client.send(HttpRequest.newBuilder(other.uri().resolve(
-          "/login")).build(), HttpResponse.BodyHandlers.ofString());
-      String anonymous = page.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-      String csrf = page.body().replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
+      LoginForm form = LoginForm.open(other.uri());
+      String anonymous = form.cookie();
+      String csrf = form.csrf();
       for (int i = 0; i < 3; i++) {
         assertThat(postLogin(other.uri(), anonymous, csrf, "mallory", "guess " + i,
             "203.0.113.66").statusCode()).isEqualTo(401);
@@ -456,16 +452,20 @@ class ReviewServerIT {
   }
 
   /** A session of the test's own HTTP client, logged in through the login form. */
+  /** The login page's anonymous session cookie and form token, as a browser gets them. */
+  private record LoginForm(String cookie, String csrf) {
+    static LoginForm open(URI base) throws Exception {
+      HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          base.resolve("/login")).build(), HttpResponse.BodyHandlers.ofString());
+      return new LoginForm(page.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0],
+          page.body().replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1"));
+    }
+  }
+
   private void loginOverHttp() throws Exception {
-    HttpClient client = HttpClient.newHttpClient();
-    HttpResponse<String> page = client.send(HttpRequest.newBuilder(app.uri().resolve("/login"))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    String anonymous = page.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-    String csrf = page.body().replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
-    HttpResponse<String> login = client.send(HttpRequest.newBuilder(app.uri().resolve("/login"))
-        .header("Cookie", anonymous).header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(encode(Map.of("csrf", csrf, "user", "ada",
-            "password", PASSWORD)))).build(), HttpResponse.BodyHandlers.ofString());
+    LoginForm form = LoginForm.open(app.uri());
+    String anonymous = form.cookie();
+    HttpResponse<String> login = postLogin(app.uri(), anonymous, form.csrf(), "ada", PASSWORD);
     assertThat(login.statusCode()).isEqualTo(303);
     cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
     assertThat(cookie).isNotEqualTo(anonymous);

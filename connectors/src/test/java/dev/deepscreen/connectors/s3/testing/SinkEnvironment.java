@@ -1,7 +1,7 @@
 package dev.deepscreen.connectors.s3.testing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deepscreen.avro.Verdict;
+import dev.deepscreen.connectors.s3.ShippedConnectorConfigs;
 import dev.deepscreen.schemas.SampleRecords;
 import dev.deepscreen.schemas.Topics;
 import dev.deepscreen.schemas.registry.InMemorySchemaRegistry;
@@ -9,13 +9,11 @@ import dev.deepscreen.schemas.serde.AvroSerde;
 import dev.deepscreen.embedded.ConnectWorker;
 import dev.deepscreen.embedded.InProcessKafkaCluster;
 import dev.deepscreen.embedded.testing.S3ProxyServer;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -104,14 +102,7 @@ public final class SinkEnvironment implements AutoCloseable {
 
   /** The shipped configuration, pointed at this environment's topic, registry and S3. */
   public Map<String, String> config(String topic, String dir, String... overrides) {
-    Map<String, String> config = new HashMap<>();
-    try {
-      new ObjectMapper().readTree(Path.of("config/verdicts-s3-sink.json").toFile())
-          .get("config").properties().forEach(e -> config.put(e.getKey(),
-              e.getValue().asText()));
-    } catch (IOException e) {
-      throw new AssertionError("cannot read the shipped connector configuration", e);
-    }
+    Map<String, String> config = ShippedConnectorConfigs.read("verdicts-s3-sink");
     config.put("topics", topic);
     config.put("topics.dir", dir);
     config.put("s3.bucket.name", bucket);
